@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DatabaseModule } from './database/database.module';
+import type { DatabaseOptions } from './database/database.options';
+import { SharedModule } from './shared/shared.module';
+import { TodoModule } from './todo/todo.module';
+
+export type AppOptions = {
+  database: DatabaseOptions;
+};
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        DatabaseModule.forRoot(options.database),
+        SharedModule,
+        TodoModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,12 @@
+/** How the service connects to PostgreSQL. */
+export type DatabaseOptions = {
+  url: string;
+  /** Maximum connections in the pool. */
+  poolSize: number;
+  /** How long to wait for a free connection before failing, in milliseconds. */
+  connectionTimeoutMs: number;
+  /** Run pending migrations when the module starts. */
+  migrate: boolean;
+};
+
+export const DATABASE_OPTIONS = Symbol('DATABASE_OPTIONS');

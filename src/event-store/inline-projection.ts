@@ -1,0 +1,41 @@
+import type { Event, RecordedEvent } from './event';
+
+/** Runs SQL inside the transaction that is appending events. */
+export interface SqlTransaction {
+  /** Runs one parameterised statement (`$1`, `$2`, ...). */
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    parameters?: readonly unknown[],
+  ): Promise<{ rows: Row[]; rowCount: number }>;
+}
+
+/**
+ * A read model kept in step with the log: `apply` runs inside the appending transaction, so a
+ * failure there rolls back the events too.
+ */
+export interface InlineProjection<E extends Event = Event> {
+  /** A unique, stable name (used in logs and errors). */
+  readonly name: string;
+  /** Event types this projection wants; it is not called for others. */
+  readonly eventTypes: readonly E['type'][];
+  apply(transaction: SqlTransaction, events: readonly RecordedEvent<E>[]): Promise<void>;
+}
+
+/** Where modules register their inline projections, usually from `onModuleInit`. */
+export class InlineProjectionRegistry {
+  private readonly projections = new Map<string, InlineProjection>();
+
+  register<E extends Event>(projection: InlineProjection<E>): void {
+    if (this.projections.has(projection.name)) {
+      throw new Error(`An inline projection named "${projection.name}" is already registered.`);
+    }
+    this.projections.set(projection.name, projection);
+  }
+
+  /** The projections interested in at least one of `eventTypes`, in registration order. */
+  interestedIn(eventTypes: ReadonlySet<string>): InlineProjection[] {
+    return [...this.projections.values()].filter((projection) =>
+      projection.eventTypes.some((type) => eventTypes.has(type)),
+    );
+  }
+}

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, QueryFailedError } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
+import { ConcurrencyError } from './concurrency.error';
+import type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
+import { EventStore } from './event-store';
+import type { AppendResult } from './event-store';
+import { InlineProjectionRegistry } from './inline-projection';
+import type { SqlTransaction } from './inline-projection';
+
+type EventRow = {
+  sequence: string;
+  event_id: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+  metadata: EventMetadata | null;
+  created_at: Date;
+};
+
+const READ_STREAM = `
+  SELECT sequence, event_id, event_type, payload, metadata, created_at
+  FROM events
+  WHERE aggregate_id = $1
+  ORDER BY sequence`;
+
+// One statement appends the whole batch. The WHERE clause refuses a writer whose expected
+// version is behind or ahead of the stream; two writers that both pass it collide on the
+// primary key (aggregate_id, sequence), so the database, not this process, picks the winner.
+const APPEND = `
+  INSERT INTO events (aggregate_id, sequence, event_type, payload, metadata)
+  SELECT $1::uuid, $2::bigint + e.ord, e.event_type, e.payload, e.metadata
+  FROM unnest($3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY AS e(event_type, payload, metadata, ord)
+  WHERE $2::bigint = (SELECT COALESCE(MAX(sequence), 0) FROM events WHERE aggregate_id = $1::uuid)
+  RETURNING sequence, event_id, created_at`;
+
+const STREAM_VERSION = `SELECT COALESCE(MAX(sequence), 0) AS version FROM events WHERE aggregate_id = $1`;
+
+const UNIQUE_VIOLATION = '23505';
+const SEQUENCE_CONSTRAINT = 'events_pkey';
+
+/** `EventStore` on PostgreSQL through a TypeORM `DataSource`, with raw parameterised SQL. */
+@Injectable()
+export class PostgresEventStore extends EventStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projections: InlineProjectionRegistry,
+  ) {
+    super();
+  }
+
+  async readStream<E extends Event = Event>(streamId: string): Promise<RecordedEvent<E>[]> {
+    const rows: EventRow[] = await this.dataSource.query(READ_STREAM, [streamId]);
+    return rows.map(
+      (row) =>
+        ({
+          type: row.event_type,
+          data: row.payload,
+          streamId,
+          sequence: Number(row.sequence),
+          eventId: row.event_id,
+          metadata: row.metadata ?? {},
+          recordedAt: row.created_at,
+        }) as RecordedEvent<E>,
+    );
+  }
+
+  async append<E extends Event>(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent<E>[],
+  ): Promise<AppendResult<E>> {
+    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
+      throw new RangeError(
+        `Expected version must be a non-negative integer, got ${expectedVersion}.`,
+      );
+    }
+    if (events.length === 0) return { nextExpectedVersion: expectedVersion, events: [] };
+
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      const recorded = await this.insert(runner, streamId, expectedVersion, events);
+      await this.project(runner, recorded);
+      await runner.commitTransaction();
+      return { nextExpectedVersion: expectedVersion + events.length, events: recorded };
+    } catch (error) {
+      await rollbackQuietly(runner);
+      if (isSequenceConflict(error)) {
+        throw new ConcurrencyError(streamId, expectedVersion, await this.versionOf(streamId));
+      }
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async insert<E extends Event>(
+    runner: QueryRunner,
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent<E>[],
+  ): Promise<RecordedEvent<E>[]> {
+    const result: { records: { sequence: string; event_id: string; created_at: Date }[] } =
+      await runner.query(
+        APPEND,
+        [
+          streamId,
+          expectedVersion,
+          events.map((event) => event.type),
+          events.map((event) => JSON.stringify(event.data)),
+          events.map((event) => JSON.stringify(event.metadata ?? {})),
+        ],
+        true,
+      );
+    if (result.records.length === 0) {
+      throw new ConcurrencyError(streamId, expectedVersion, await this.versionOf(streamId, runner));
+    }
+    const rows = [...result.records].sort((a, b) => Number(a.sequence) - Number(b.sequence));
+    return events.map((event, index) => {
+      const row = rows[index];
+      if (!row)
+        throw new Error(`The store returned ${rows.length} rows for ${events.length} events.`);
+      return {
+        ...event,
+        streamId,
+        sequence: Number(row.sequence),
+        eventId: row.event_id,
+        metadata: event.metadata ?? {},
+        recordedAt: row.created_at,
+      };
+    });
+  }
+
+  private async project(runner: QueryRunner, events: readonly RecordedEvent[]): Promise<void> {
+    const projections = this.projections.interestedIn(new Set(events.map((event) => event.type)));
+    if (projections.length === 0) return;
+    const transaction: SqlTransaction = {
+      query: async <Row>(sql: string, parameters: readonly unknown[] = []) => {
+        const result: { records: Row[]; affected?: number } = await runner.query(
+          sql,
+          [...parameters],
+          true,
+        );
+        return { rows: result.records, rowCount: result.affected ?? result.records.length };
+      },
+    };
+    for (const projection of projections) {
+      const wanted = new Set<string>(projection.eventTypes);
+      await projection.apply(
+        transaction,
+        events.filter((event) => wanted.has(event.type)),
+      );
+    }
+  }
+
+  private async versionOf(streamId: string, runner?: QueryRunner): Promise<number | undefined> {
+    try {
+      const rows = (await (runner
+        ? runner.query(STREAM_VERSION, [streamId])
+        : this.dataSource.query(STREAM_VERSION, [streamId]))) as { version: string }[];
+      return rows[0] ? Number(rows[0].version) : undefined;
+    } catch {
+      // Only used to enrich the error message; the conflict itself is already certain.
+      return undefined;
+    }
+  }
+}
+
+function isSequenceConflict(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === UNIQUE_VIOLATION && driverError.constraint === SEQUENCE_CONSTRAINT;
+}
+
+async function rollbackQuietly(runner: QueryRunner): Promise<void> {
+  if (!runner.isTransactionActive) return;
+  try {
+    await runner.rollbackTransaction();
+  } catch {
+    // The connection is already broken; PostgreSQL discards the transaction by itself, and the
+    // original error is the one worth reporting.
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * What sort of rule was broken. Adapters translate it (HTTP: 400, 404, 409), so the domain
+ * stays free of transport concerns.
+ */
+export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict';
+
+/**
+ * Base of every business-rule violation. `code` is stable and part of the public contract:
+ * adapters (HTTP, CLI) map it to their own error shapes, so the domain never knows about them.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly kind: DomainErrorKind;
+
+  constructor(
+    message: string,
+    /** Extra machine-readable facts about the violation, safe to show to a client. */
+    readonly details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,139 @@
+import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../../domain/domain-error';
+import type { DomainErrorKind } from '../../domain/domain-error';
+import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
+import type { ProblemDetails } from './problem-details';
+import { MalformedBodyError } from './json-body';
+import { RequestValidationError } from './request-validation.error';
+
+const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+};
+
+/** Problem types for failures that happen before or outside the domain. */
+const HTTP_PROBLEMS: Record<number, { slug: string; title: string }> = {
+  400: { slug: 'bad-request', title: 'Bad request' },
+  401: { slug: 'unauthorized', title: 'Unauthorized' },
+  403: { slug: 'forbidden', title: 'Forbidden' },
+  404: { slug: 'not-found', title: 'Not found' },
+  405: { slug: 'method-not-allowed', title: 'Method not allowed' },
+  406: { slug: 'not-acceptable', title: 'Not acceptable' },
+  409: { slug: 'conflict', title: 'Conflict' },
+  413: { slug: 'payload-too-large', title: 'Payload too large' },
+  415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
+  429: { slug: 'too-many-requests', title: 'Too many requests' },
+  503: { slug: 'service-unavailable', title: 'Service unavailable' },
+};
+
+/**
+ * The single place where errors become HTTP responses: every error leaves as RFC 9457
+ * problem+json with a stable `type`. Unexpected errors are logged and reported as a bare 500,
+ * without internals.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request>();
+    const response = context.getResponse<Response>();
+    const { type, title, status, detail, ...extensions } = this.toProblem(exception);
+    const problem = { type, title, status, detail, instance: request.originalUrl, ...extensions };
+
+    if (problem.status >= 500) {
+      this.logger.error(
+        `${request.method} ${request.originalUrl} failed: ${describe(exception)}`,
+        exception instanceof Error ? exception.stack : undefined,
+      );
+    }
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof RequestValidationError) {
+      return {
+        type: problemType('validation-error'),
+        title: 'Invalid request',
+        status: HttpStatus.BAD_REQUEST,
+        detail: `The request has invalid input: ${exception.errors.map((e) => e.field).join(', ')}.`,
+        errors: exception.errors,
+      };
+    }
+    if (exception instanceof MalformedBodyError) {
+      return {
+        type: problemType('malformed-body'),
+        title: 'Malformed request body',
+        status: HttpStatus.BAD_REQUEST,
+        detail: exception.message,
+      };
+    }
+    if (exception instanceof DomainError) {
+      return {
+        type: problemType(slugOf(exception.code)),
+        title: titleOf(exception.code),
+        status: STATUS_BY_KIND[exception.kind],
+        detail: exception.message,
+        code: exception.code,
+        ...exception.details,
+      };
+    }
+    if (exception instanceof HttpException) {
+      return httpProblem(exception.getStatus(), messageOf(exception));
+    }
+    return {
+      type: problemType('internal-error'),
+      title: 'Internal server error',
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      detail: 'An unexpected error occurred. It has been logged.',
+    };
+  }
+}
+
+function httpProblem(status: number, detail: string): ProblemDetails {
+  const known = HTTP_PROBLEMS[status];
+  if (status >= 500) {
+    return {
+      type: problemType(known?.slug ?? 'internal-error'),
+      title: known?.title ?? 'Internal server error',
+      status,
+      detail: known ? detail : 'An unexpected error occurred. It has been logged.',
+    };
+  }
+  return {
+    type: problemType(known?.slug ?? `http-${status}`),
+    title: known?.title ?? 'Request failed',
+    status,
+    detail,
+  };
+}
+
+function messageOf(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (typeof message === 'string') return message;
+  if (Array.isArray(message)) return message.join('; ');
+  return exception.message;
+}
+
+function slugOf(code: string): string {
+  return code.toLowerCase().replace(/_/g, '-');
+}
+
+function titleOf(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function describe(exception: unknown): string {
+  return exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+}

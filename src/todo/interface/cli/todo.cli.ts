@@ -1,0 +1,104 @@
+import type { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
+import { ChangeTitleCommand } from '../../application/commands/change-title.command';
+import { CompleteTodoCommand } from '../../application/commands/complete-todo.command';
+import { CreateTodoCommand } from '../../application/commands/create-todo.command';
+import { GetTodoQuery } from '../../application/queries/get-todo.query';
+import {
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  ListTodosQuery,
+} from '../../application/queries/list-todos.query';
+import type { TodoView } from '../../application/todo-view';
+
+export type Buses = { commands: CommandBus; queries: QueryBus };
+
+/** Runs `work` with the application's buses and prints its result; provided by the CLI's bootstrap. */
+export type RunWithBuses = <T>(
+  work: (buses: Buses) => Promise<T>,
+  print: (result: T, json: boolean) => string,
+) => Promise<void>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function todoId(value: string): string {
+  if (!UUID.test(value)) throw new InvalidArgumentError('it must be a UUID.');
+  return value.toLowerCase();
+}
+
+function limit(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > LIST_LIMIT_MAX) {
+    throw new InvalidArgumentError(`it must be an integer from 1 to ${LIST_LIMIT_MAX}.`);
+  }
+  return parsed;
+}
+
+/** The todo commands of the CLI: the same commands and queries as HTTP, through the same buses. */
+export function registerTodoCommands(program: Command, run: RunWithBuses): void {
+  program
+    .command('create')
+    .description('Create a todo and print it.')
+    .argument('<title>', 'the title (1..200 characters)')
+    .action((title: string) =>
+      run(({ commands }) => commands.execute(new CreateTodoCommand(title)), printTodo),
+    );
+
+  program
+    .command('rename')
+    .description("Change a todo's title.")
+    .argument('<id>', 'the todo id (UUID)', todoId)
+    .argument('<title>', 'the new title (1..200 characters)')
+    .action((id: string, title: string) =>
+      run(({ commands }) => commands.execute(new ChangeTitleCommand(id, title)), printTodo),
+    );
+
+  program
+    .command('complete')
+    .description('Mark a todo as completed.')
+    .argument('<id>', 'the todo id (UUID)', todoId)
+    .action((id: string) =>
+      run(({ commands }) => commands.execute(new CompleteTodoCommand(id)), printTodo),
+    );
+
+  program
+    .command('show')
+    .description('Show one todo.')
+    .argument('<id>', 'the todo id (UUID)', todoId)
+    .action((id: string) => run(({ queries }) => queries.execute(new GetTodoQuery(id)), printTodo));
+
+  program
+    .command('list')
+    .description('List todos, newest first.')
+    .addOption(new Option('--completed', 'only completed todos').conflicts('open'))
+    .addOption(new Option('--open', 'only open todos').conflicts('completed'))
+    .option('--limit <n>', `how many (1..${LIST_LIMIT_MAX})`, limit, LIST_LIMIT_DEFAULT)
+    .action((options: { completed?: boolean; open?: boolean; limit: number }) => {
+      const completed = options.completed ? true : options.open ? false : undefined;
+      return run(
+        ({ queries }) => queries.execute(new ListTodosQuery({ completed, limit: options.limit })),
+        (list, json) =>
+          json
+            ? JSON.stringify(list, null, 2)
+            : list.items.length === 0
+              ? 'No todos.'
+              : list.items.map(todoLine).join('\n'),
+      );
+    });
+}
+
+function printTodo(todo: TodoView, json: boolean): string {
+  if (json) return JSON.stringify(todo, null, 2);
+  return [
+    todoLine(todo),
+    `  id:       ${todo.id}`,
+    `  version:  ${todo.version}`,
+    `  created:  ${todo.createdAt}`,
+    `  updated:  ${todo.updatedAt}`,
+  ].join('\n');
+}
+
+function todoLine(todo: TodoView): string {
+  return `[${todo.completed ? 'x' : ' '}] ${todo.title}  (${todo.id}, v${todo.version})`;
+}

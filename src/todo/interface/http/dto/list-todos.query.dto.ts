@@ -1,0 +1,32 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../../../application/queries/list-todos.query';
+
+export class ListTodosQueryDto {
+  @ApiPropertyOptional({
+    description: 'Only completed (true) or open (false) todos.',
+    type: Boolean,
+  })
+  @IsOptional()
+  // Only the literal strings count; "yes", "1" or a repeated parameter stay invalid.
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  )
+  @IsBoolean({ message: 'completed must be true or false' })
+  completed?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Page size.',
+    minimum: 1,
+    maximum: LIST_LIMIT_MAX,
+    default: LIST_LIMIT_DEFAULT,
+    type: Number,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(LIST_LIMIT_MAX)
+  limit?: number;
+}
