@@ -1,38 +1,9 @@
-import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DATABASE_OPTIONS } from './database.options';
 import type { DatabaseOptions } from './database.options';
-import { migrate } from './migrate';
-import { migrations } from './migrations';
-
-async function createDataSource(options: DatabaseOptions): Promise<DataSource> {
-  const logger = new Logger('Database');
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: options.url,
-    migrations,
-    migrationsTableName: 'schema_migrations',
-    synchronize: false,
-    logging: false,
-    extra: {
-      max: options.poolSize,
-      connectionTimeoutMillis: options.connectionTimeoutMs,
-      application_name: 'todo-service',
-    },
-  });
-  await dataSource.initialize();
-  if (options.migrate) {
-    try {
-      const applied = await migrate(dataSource);
-      if (applied.length > 0) logger.log(`Applied migrations: ${applied.join(', ')}`);
-    } catch (error) {
-      await dataSource.destroy();
-      throw error;
-    }
-  }
-  return dataSource;
-}
+import { createDataSource } from './data-source';
 
 @Injectable()
 class DataSourceCloser implements OnApplicationShutdown {

@@ -14,10 +14,10 @@ export function normalizeTitle(raw: string): string {
   if (!raw.isWellFormed()) {
     throw new TodoTitleInvalidError('it contains malformed Unicode (a lone surrogate)');
   }
-  if (FORBIDDEN_CHARACTERS.test(raw)) {
+  const title = raw.trim();
+  if (FORBIDDEN_CHARACTERS.test(title)) {
     throw new TodoTitleInvalidError('it contains control characters');
   }
-  const title = raw.trim();
   const length = [...title].length;
   if (length === 0) {
     throw new TodoTitleInvalidError('it is empty');

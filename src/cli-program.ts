@@ -1,0 +1,66 @@
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { NestFactory } from '@nestjs/core';
+import { Command, CommanderError } from 'commander';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfig } from './config';
+import { provideDatabase } from './database/database-provider';
+import { DomainError } from './shared/domain/domain-error';
+import { registerTodoCommands } from './todo/interface/cli/todo.cli';
+import type { RunWithBuses } from './todo/interface/cli/todo.cli';
+
+export type CliIo = {
+  env: NodeJS.ProcessEnv;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+};
+
+/**
+ * Runs one CLI invocation (`args` without node and the script) and resolves to its exit code.
+ * The CLI boots the same modules as the HTTP service, without HTTP, and talks to the buses.
+ */
+export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command('todo')
+    .description('Manage todos from the command line (the same commands as the HTTP API).')
+    .option('--json', 'print machine-readable JSON')
+    .showHelpAfterError('(add --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  const run: RunWithBuses = async (work, print) => {
+    const json = program.opts<{ json?: boolean }>().json === true;
+    const config = loadConfig(io.env);
+    const database = await provideDatabase(config, () => undefined);
+    try {
+      const app = await NestFactory.createApplicationContext(
+        AppModule.forRoot({ database: { url: database.url, migrate: true, ...config.database } }),
+        { logger: false, abortOnError: false },
+      );
+      try {
+        const result = await work({ commands: app.get(CommandBus), queries: app.get(QueryBus) });
+        io.stdout(`${print(result, json)}\n`);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await database.stop();
+    }
+  };
+  registerTodoCommands(program, run);
+
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return 0;
+  } catch (error) {
+    // Commander has already printed its own usage errors and help.
+    if (error instanceof CommanderError) return error.exitCode;
+    io.stderr(`error: ${oneLine(error)}\n`);
+    return 1;
+  }
+}
+
+function oneLine(error: unknown): string {
+  if (error instanceof DomainError) return `${error.code}: ${error.message}`;
+  if (error instanceof ConfigError) return `configuration: ${error.message}`;
+  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  return String(error);
+}

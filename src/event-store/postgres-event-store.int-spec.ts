@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../database/data-source';
+import { createScratchDatabase, openDataSource } from '../../test/support/database';
+import { ConcurrencyError } from './concurrency.error';
+import type { RecordedEvent } from './event';
+import { InlineProjectionRegistry } from './inline-projection';
+import type { SqlTransaction } from './inline-projection';
+import { PostgresEventStore } from './postgres-event-store';
+
+const noted = (n: number) => ({ type: 'Noted', data: { n } });
+
+describe('PostgresEventStore', () => {
+  let dataSource: DataSource;
+  let registry: InlineProjectionRegistry;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    dataSource = await openDataSource();
+    await dataSource.query(
+      'CREATE TABLE IF NOT EXISTS test_projection (stream_id UUID, sequence BIGINT, n INT)',
+    );
+    registry = new InlineProjectionRegistry();
+    registry.register({
+      name: 'test_projection',
+      eventTypes: ['Noted', 'Exploded'],
+      apply: async (tx: SqlTransaction, events: readonly RecordedEvent[]) => {
+        for (const event of events) {
+          if (event.type === 'Exploded') throw new Error('projection failed');
+          await tx.query('INSERT INTO test_projection VALUES ($1, $2, $3)', [
+            event.streamId,
+            event.sequence,
+            event.data.n,
+          ]);
+        }
+      },
+    });
+    store = new PostgresEventStore(dataSource, registry);
+  });
+
+  afterAll(() => dataSource.destroy());
+
+  const projected = async (streamId: string) =>
+    dataSource.query<{ sequence: number; n: number }[]>(
+      'SELECT sequence::int AS sequence, n FROM test_projection WHERE stream_id = $1 ORDER BY sequence',
+      [streamId],
+    );
+
+  it('reads an unknown stream as empty', async () => {
+    await expect(store.readStream(randomUUID())).resolves.toEqual([]);
+  });
+
+  it('appends events with consecutive sequences and reads them back in order, with metadata', async () => {
+    const streamId = randomUUID();
+    const first = await store.append(streamId, 0, [
+      noted(1),
+      { ...noted(2), metadata: { by: 'test' } },
+    ]);
+    expect(first.nextExpectedVersion).toBe(2);
+    const second = await store.append(streamId, 2, [noted(3)]);
+    expect(second.nextExpectedVersion).toBe(3);
+
+    const events = await store.readStream(streamId);
+    expect(events.map((e) => [e.sequence, e.type, e.data])).toEqual([
+      [1, 'Noted', { n: 1 }],
+      [2, 'Noted', { n: 2 }],
+      [3, 'Noted', { n: 3 }],
+    ]);
+    expect(events[1]?.metadata).toEqual({ by: 'test' });
+    expect(events[0]?.eventId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(events[0]?.recordedAt).toBeInstanceOf(Date);
+    expect(await projected(streamId)).toEqual([
+      { sequence: 1, n: 1 },
+      { sequence: 2, n: 2 },
+      { sequence: 3, n: 3 },
+    ]);
+  });
+
+  it.each([
+    ['behind', 1],
+    ['ahead', 5],
+  ])(
+    'refuses an expected version that is %s the stream, writing nothing',
+    async (_case, expected) => {
+      const streamId = randomUUID();
+      await store.append(streamId, 0, [noted(1), noted(2)]);
+
+      const error: unknown = await store
+        .append(streamId, expected, [noted(3)])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConcurrencyError);
+      expect(error).toMatchObject({ expectedVersion: expected, actualVersion: 2 });
+      expect(await store.readStream(streamId)).toHaveLength(2);
+      expect(await projected(streamId)).toHaveLength(2);
+    },
+  );
+
+  it('refuses to create a stream that already exists (expected version 0)', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [noted(1)]);
+    await expect(store.append(streamId, 0, [noted(2)])).rejects.toBeInstanceOf(ConcurrencyError);
+  });
+
+  it('lets exactly one of two concurrent appends at the same expected version win', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [noted(0)]);
+
+    const results = await Promise.allSettled([
+      store.append(streamId, 1, [noted(1)]),
+      store.append(streamId, 1, [noted(2)]),
+    ]);
+
+    const fulfilled = results.filter((r) => r.status === 'fulfilled');
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(fulfilled).toHaveLength(1);
+    expect(rejected).toHaveLength(1);
+    expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+    const events = await store.readStream(streamId);
+    expect(events.map((e) => e.sequence)).toEqual([1, 2]);
+    expect(await projected(streamId)).toHaveLength(2);
+  });
+
+  it('lets exactly one of many concurrent writers win each version', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [noted(0)]);
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => store.append(streamId, 1, [noted(i)])),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const result of results.filter((r) => r.status === 'rejected')) {
+      expect(result.reason).toBeInstanceOf(ConcurrencyError);
+    }
+    expect(await store.readStream(streamId)).toHaveLength(2);
+  });
+
+  it('rolls the append back when an inline projection fails', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [noted(1)]);
+
+    await expect(
+      store.append(streamId, 1, [noted(2), { type: 'Exploded', data: {} }]),
+    ).rejects.toThrow('projection failed');
+
+    expect((await store.readStream(streamId)).map((e) => e.sequence)).toEqual([1]);
+    expect(await projected(streamId)).toEqual([{ sequence: 1, n: 1 }]);
+    // The stream is still writable at its real version.
+    await expect(store.append(streamId, 1, [noted(2)])).resolves.toMatchObject({
+      nextExpectedVersion: 2,
+    });
+  });
+
+  it('appending nothing writes nothing', async () => {
+    const streamId = randomUUID();
+    await expect(store.append(streamId, 0, [])).resolves.toEqual({
+      nextExpectedVersion: 0,
+      events: [],
+    });
+    expect(await store.readStream(streamId)).toEqual([]);
+  });
+
+  it('keeps the log append-only: updates and deletes are refused by the database', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [noted(1)]);
+    await expect(
+      dataSource.query(`UPDATE events SET payload = '{}' WHERE aggregate_id = $1`, [streamId]),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      dataSource.query('DELETE FROM events WHERE aggregate_id = $1', [streamId]),
+    ).rejects.toThrow(/append-only/);
+    expect(await store.readStream(streamId)).toHaveLength(1);
+  });
+});
+
+describe('migrations', () => {
+  it('are safe when several processes start at once on an empty database, and idempotent', async () => {
+    const scratch = await createScratchDatabase('migrations');
+    try {
+      const open = () =>
+        createDataSource({
+          url: scratch.url,
+          poolSize: 2,
+          connectionTimeoutMs: 10_000,
+          migrate: true,
+        });
+      const sources = await Promise.all([open(), open(), open()]);
+      const again = await open(); // a restart finds nothing pending
+      const applied = await again.query<{ name: string }[]>('SELECT name FROM schema_migrations');
+      expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764230400000']);
+      const tables = await again.query<{ table_name: string }[]>(
+        `SELECT table_name FROM information_schema.tables
+         WHERE table_schema = 'public' AND table_name IN ('events', 'todo_read_views') ORDER BY 1`,
+      );
+      expect(tables.map((t) => t.table_name)).toEqual(['events', 'todo_read_views']);
+      await Promise.all([...sources, again].map((source) => source.destroy()));
+    } finally {
+      await scratch.drop();
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { deciderSpecification } from '../../../test/support/decider-specification';
+import { decide, evolve, initialTodo, rehydrate } from './todo';
+import type { TodoCommand } from './todo.commands';
+import {
+  TodoAlreadyCompletedError,
+  TodoAlreadyExistsError,
+  TodoNotFoundError,
+  TodoTitleInvalidError,
+} from './todo.errors';
+import type { TodoCompleted, TodoCreated, TodoTitleChanged } from './todo.events';
+
+const given = deciderSpecification({ decide, evolve, initialState: initialTodo });
+
+const todoId = '6a1b8a9e-0c4e-4f57-9b7f-2f0a6c1d2e3f';
+const t0 = new Date('2026-11-27T09:00:00.000Z');
+const t1 = new Date('2026-11-27T10:00:00.000Z');
+
+const created: TodoCreated = {
+  type: 'TodoCreated',
+  data: { todoId, title: 'Buy milk', createdAt: t0.toISOString() },
+};
+const renamed: TodoTitleChanged = {
+  type: 'TodoTitleChanged',
+  data: { todoId, title: 'Buy oat milk', changedAt: t1.toISOString() },
+};
+const completed: TodoCompleted = {
+  type: 'TodoCompleted',
+  data: { todoId, completedAt: t1.toISOString() },
+};
+
+const create = (title: string): TodoCommand => ({
+  type: 'CreateTodo',
+  data: { todoId, title, now: t0 },
+});
+const changeTitle = (title: string): TodoCommand => ({
+  type: 'ChangeTitle',
+  data: { todoId, title, now: t1 },
+});
+const complete: TodoCommand = { type: 'CompleteTodo', data: { todoId, now: t1 } };
+
+describe('Todo', () => {
+  describe('CreateTodo', () => {
+    it('creates a todo with the trimmed title and the time it was given', () => {
+      given().when(create('  Buy milk \t')).then([created]);
+    });
+
+    it('accepts a title of exactly 200 characters, counting code points', () => {
+      const title = '😀'.repeat(200); // 400 UTF-16 units, 200 characters
+      given()
+        .when(create(title))
+        .then([{ type: 'TodoCreated', data: { todoId, title, createdAt: t0.toISOString() } }]);
+    });
+
+    it('refuses an id that already has events', () => {
+      given(created)
+        .when(create('Again'))
+        .thenThrows(TodoAlreadyExistsError, 'TODO_ALREADY_EXISTS');
+    });
+
+    it.each([
+      ['empty', ''],
+      ['blank', '   \t '],
+      ['too long', 'x'.repeat(201)],
+      ['NUL', 'a\u0000b'],
+      ['LF', 'first\nsecond'],
+      ['CR', 'first\rsecond'],
+      ['tab inside', 'a\tb'],
+      ['DEL', 'a\u007fb'],
+      ['C1 control', 'a\u0085b'],
+      ['line separator', 'a\u2028b'],
+      ['lone surrogate', 'a\ud800b'],
+    ])('refuses a title that is %s', (_case, title) => {
+      given().when(create(title)).thenThrows(TodoTitleInvalidError, 'TODO_TITLE_INVALID');
+    });
+  });
+
+  describe('ChangeTitle', () => {
+    it('changes the title of an open todo', () => {
+      given(created).when(changeTitle(' Buy oat milk ')).then([renamed]);
+    });
+
+    it('raises nothing when the title is the same after trimming', () => {
+      given(created).when(changeTitle('  Buy milk  ')).thenNothingHappens();
+    });
+
+    it('refuses an unknown todo', () => {
+      given().when(changeTitle('x')).thenThrows(TodoNotFoundError, 'TODO_NOT_FOUND');
+    });
+
+    it('refuses a completed todo, even with the same title', () => {
+      given(created, completed)
+        .when(changeTitle('Buy milk'))
+        .thenThrows(TodoAlreadyCompletedError, 'TODO_ALREADY_COMPLETED');
+    });
+
+    it('refuses an invalid title', () => {
+      given(created)
+        .when(changeTitle('\n'))
+        .thenThrows(TodoTitleInvalidError, 'TODO_TITLE_INVALID');
+    });
+  });
+
+  describe('CompleteTodo', () => {
+    it('completes an open todo', () => {
+      given(created, renamed).when(complete).then([completed]);
+    });
+
+    it('refuses an unknown todo', () => {
+      given().when(complete).thenThrows(TodoNotFoundError, 'TODO_NOT_FOUND');
+    });
+
+    it('refuses a todo that is already completed', () => {
+      given(created, completed)
+        .when(complete)
+        .thenThrows(TodoAlreadyCompletedError, 'TODO_ALREADY_COMPLETED');
+    });
+  });
+
+  describe('evolve', () => {
+    it('folds the whole history into the current state', () => {
+      expect(rehydrate([created, renamed, completed])).toEqual({
+        status: 'Completed',
+        id: todoId,
+        title: 'Buy oat milk',
+        createdAt: t0.toISOString(),
+        updatedAt: t1.toISOString(),
+        completedAt: t1.toISOString(),
+      });
+    });
+
+    it('starts from the initial state', () => {
+      expect(rehydrate([])).toEqual({ status: 'Initial' });
+    });
+  });
+});

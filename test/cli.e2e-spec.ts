@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { runCli } from '../src/cli-program';
+import { testDatabaseUrl } from './support/database';
+
+type Run = { code: number; stdout: string; stderr: string };
+
+async function cli(...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    env: { DATABASE_URL: testDatabaseUrl() },
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+  });
+  return { code, stdout, stderr };
+}
+
+type Todo = { id: string; title: string; completed: boolean; version: number };
+
+describe('CLI (e2e)', () => {
+  it('creates, renames, completes, shows and lists a todo', async () => {
+    const created = await cli('--json', 'create', 'From the CLI');
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const todo = JSON.parse(created.stdout) as Todo;
+    expect(todo).toMatchObject({ title: 'From the CLI', completed: false, version: 1 });
+
+    const renamed = await cli('rename', todo.id, 'Renamed from the CLI');
+    expect(renamed.code).toBe(0);
+    expect(renamed.stdout).toContain('[ ] Renamed from the CLI');
+    expect(renamed.stdout).toContain('version:  2');
+
+    const completed = await cli('complete', todo.id, '--json');
+    expect(JSON.parse(completed.stdout)).toMatchObject({ completed: true, version: 3 });
+
+    const shown = await cli('show', todo.id);
+    expect(shown.stdout).toContain(`[x] Renamed from the CLI  (${todo.id}, v3)`);
+
+    const listed = await cli('list', '--completed', '--limit', '100', '--json');
+    expect(listed.code).toBe(0);
+    const list = JSON.parse(listed.stdout) as { items: Todo[] };
+    expect(list.items.map((t) => t.id)).toContain(todo.id);
+    expect(list.items.every((t) => t.completed)).toBe(true);
+
+    const open = await cli('list', '--open', '--limit', '100');
+    expect(open.stdout).not.toContain(todo.id);
+  });
+
+  it.each([
+    [['show', randomUUID()], /^error: TODO_NOT_FOUND: Todo .* does not exist\.\n$/],
+    [['create', '   '], /^error: TODO_TITLE_INVALID: Title is invalid: it is empty\.\n$/],
+    [['show', 'not-a-uuid'], /it must be a UUID/],
+    [['list', '--limit', '0'], /integer from 1 to 100/],
+    [['list', '--open', '--completed'], /cannot be used with/],
+    [['frobnicate'], /unknown command/],
+  ])('fails with a non-zero exit and a message for %j', async (args, message) => {
+    const run = await cli(...args);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('a domain error is one line on stderr', async () => {
+    const todo = JSON.parse((await cli('--json', 'create', 'Done once')).stdout) as Todo;
+    await cli('complete', todo.id);
+    const again = await cli('complete', todo.id);
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim().split('\n')).toHaveLength(1);
+    expect(again.stderr).toContain('TODO_ALREADY_COMPLETED');
+  });
+
+  it.each(['create', 'rename', 'complete', 'list', 'show'])(
+    'has --help for %s',
+    async (command) => {
+      const run = await cli(command, '--help');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: todo ${command}`);
+    },
+  );
+});
