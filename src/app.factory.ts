@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import type { AppOptions } from './app.module';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
+import { requestId } from './shared/interface/http/request-id.middleware';
 import { createValidationPipe } from './shared/interface/http/validation';
 
 const BODY_LIMIT_BYTES = 16 * 1024;
@@ -29,6 +30,7 @@ export function configureApp(app: NestExpressApplication): void {
   app.disable('x-powered-by');
   // Strong ETags with the aggregate version belong to the API; express's body hashes do not.
   app.set('etag', false);
+  app.use(requestId());
   app.use(...jsonBody(BODY_LIMIT_BYTES));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -336,6 +336,17 @@ describe('Todo HTTP API (e2e)', () => {
     });
   });
 
+  describe('request ids', () => {
+    it('echoes a sane X-Request-Id and replaces anything else with a new UUID', async () => {
+      const kept = await request(http).get('/todos?limit=1').set('X-Request-Id', 'client-42.a');
+      expect(kept.headers['x-request-id']).toBe('client-42.a');
+      const replaced = await request(http).get('/todos?limit=1').set('X-Request-Id', 'has space');
+      expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      const generated = await request(http).get('/nowhere');
+      expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
   describe('OpenAPI', () => {
     it('serves Swagger UI at /docs', async () => {
       const response = await request(http).get('/docs').expect(200);

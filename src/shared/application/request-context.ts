@@ -1,0 +1,19 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What is known about the request (or CLI invocation) that is being served. */
+export type RequestContext = {
+  /** Correlates logs and events of one request; echoed as `X-Request-Id`. */
+  requestId: string;
+};
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** Runs `work` with `context` visible to everything it calls, however deep. */
+export function runWithRequestContext<T>(context: RequestContext, work: () => T): T {
+  return storage.run(context, work);
+}
+
+/** The context of the current request, if any. */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
