@@ -21,9 +21,13 @@ async function main(): Promise<void> {
     await database.stop();
     throw error;
   }
-  logger.log(
-    `Listening on http://localhost:${config.port} (API docs: http://localhost:${config.port}/docs)`,
-  );
+  // With PORT=0 the system picks a free port; log the real one so scripts can find it.
+  const address: unknown = app.getHttpServer().address();
+  const port =
+    typeof address === 'object' && address !== null && 'port' in address
+      ? Number(address.port)
+      : config.port;
+  logger.log(`Listening on http://localhost:${port} (API docs: http://localhost:${port}/docs)`);
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
