@@ -8,7 +8,9 @@ import { GetTodoHandler } from './application/queries/get-todo.handler';
 import { ListTodosHandler } from './application/queries/list-todos.handler';
 import { TodoCommandRunner } from './application/todo-command-runner';
 import { TodoReadModel } from './application/todo-read-model';
+import { TodoSnapshots } from './application/todo-snapshots';
 import { PostgresTodoReadModel } from './infrastructure/postgres-todo-read-model';
+import { ReadViewTodoSnapshots } from './infrastructure/read-view-todo-snapshots';
 import { TodoReadViewProjection } from './infrastructure/todo-read-view.projection';
 import { TodoController } from './interface/http/todo.controller';
 
@@ -24,6 +26,7 @@ import { TodoController } from './interface/http/todo.controller';
     ListTodosHandler,
     TodoReadViewProjection,
     { provide: TodoReadModel, useClass: PostgresTodoReadModel },
+    { provide: TodoSnapshots, useClass: ReadViewTodoSnapshots },
   ],
 })
 export class TodoModule {}

@@ -15,13 +15,10 @@ export class CreateTodoHandler implements ICommandHandler<CreateTodoCommand, Tod
   ) {}
 
   execute(command: CreateTodoCommand): Promise<TodoView> {
-    return this.runner.run({
-      type: 'CreateTodo',
-      data: {
-        todoId: command.todoId ?? this.ids.newId(),
-        title: command.title,
-        now: this.clock.now(),
-      },
-    });
+    const todoId = command.todoId ?? this.ids.newId();
+    return this.runner.run(
+      { type: 'CreateTodo', data: { todoId, title: command.title, now: this.clock.now() } },
+      { newStream: command.todoId === undefined },
+    );
   }
 }
