@@ -185,7 +185,10 @@ describe('migrations', () => {
       const sources = await Promise.all([open(), open(), open()]);
       const again = await open(); // a restart finds nothing pending
       const applied = await again.query<{ name: string }[]>('SELECT name FROM schema_migrations');
-      expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764230400000']);
+      expect(applied.map((m) => m.name)).toEqual([
+        'InitialSchema1764230400000',
+        'IdempotencyKeys1764230500000',
+      ]);
       const tables = await again.query<{ table_name: string }[]>(
         `SELECT table_name FROM information_schema.tables
          WHERE table_schema = 'public' AND table_name IN ('events', 'todo_read_views') ORDER BY 1`,
