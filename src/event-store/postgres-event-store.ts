@@ -103,7 +103,13 @@ export class PostgresEventStore extends EventStore {
     } catch (error) {
       await rollbackQuietly(runner);
       if (isSequenceConflict(error)) {
-        throw new ConcurrencyError(streamId, expectedVersion, await this.versionOf(streamId));
+        // Asked on this transaction's own connection: taking a second one from the pool while
+        // holding this one deadlocks a busy pool (every holder waits for a free connection).
+        throw new ConcurrencyError(
+          streamId,
+          expectedVersion,
+          await this.versionOf(streamId, runner),
+        );
       }
       throw error;
     } finally {
