@@ -136,16 +136,20 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
       integerFrom(1, LIST_LIMIT_MAX),
       LIST_LIMIT_DEFAULT,
     )
-    .action((options: { completed?: boolean; open?: boolean; limit: number }) => {
+    .option('--cursor <cursor>', 'continue after the page that printed this cursor')
+    .action((options: { completed?: boolean; open?: boolean; limit: number; cursor?: string }) => {
       const completed = options.completed ? true : options.open ? false : undefined;
       return run(
-        ({ queries }) => queries.execute(new ListTodosQuery({ completed, limit: options.limit })),
-        (list, json) =>
-          json
-            ? JSON.stringify(list, null, 2)
-            : list.items.length === 0
-              ? 'No todos.'
-              : list.items.map(todoLine).join('\n'),
+        ({ queries }) =>
+          queries.execute(
+            new ListTodosQuery({ completed, limit: options.limit, cursor: options.cursor }),
+          ),
+        (list, json) => {
+          if (json) return JSON.stringify(list, null, 2);
+          const lines = list.items.length === 0 ? ['No todos.'] : list.items.map(todoLine);
+          if (list.nextCursor !== null) lines.push(`(more: --cursor ${list.nextCursor})`);
+          return lines.join('\n');
+        },
       );
     });
 }
