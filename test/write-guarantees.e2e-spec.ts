@@ -19,7 +19,7 @@ type HistoryBody = {
   items: {
     sequence: number;
     type: string;
-    data: Record<string, unknown>;
+    payload: Record<string, unknown>;
     metadata: Record<string, unknown>;
     recordedAt: string;
   }[];
@@ -430,7 +430,7 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
       ]);
       expect(all.nextAfter).toBeNull();
       expect(all.items[1]).toMatchObject({
-        data: { todoId: todo.id, title: 'v2' },
+        payload: { todoId: todo.id, title: 'v2' },
         metadata: { command: 'ChangeTitle', correlationId: 'client-req-7' },
       });
       for (const event of all.items) {

@@ -50,6 +50,8 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
     // A transaction-scoped lock on the key: a twin request that reaches this point while this
     // transaction is open learns at once that the key is in flight, instead of waiting on the
     // primary key; the lock is released by the commit or the rollback, also if the process dies.
+    // Two keys with the same 32-bit hash can only cause a spurious, retryable 409 while both are
+    // being written; the primary key, not the lock, is what keeps a key to one write.
     const { rows } = await transaction.query<{ locked: boolean }>(
       'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked',
       [LOCK_CLASS, record.key],

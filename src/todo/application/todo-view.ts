@@ -21,7 +21,7 @@ export type TodoList = {
 export type TodoHistoryEntry = {
   sequence: number;
   type: string;
-  data: Record<string, unknown>;
+  payload: Record<string, unknown>;
   metadata: Record<string, unknown>;
   recordedAt: string;
 };

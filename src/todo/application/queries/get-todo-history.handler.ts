@@ -25,7 +25,7 @@ export class GetTodoHistoryHandler implements IQueryHandler<GetTodoHistoryQuery,
       items: page.map((event) => ({
         sequence: event.sequence,
         type: event.type,
-        data: event.data,
+        payload: event.data,
         metadata: event.metadata,
         recordedAt: event.recordedAt.toISOString(),
       })),

@@ -169,7 +169,7 @@ function printHistory(history: TodoHistory, json: boolean): string {
   if (json) return JSON.stringify(history, null, 2);
   const lines = history.items.map(
     (event) =>
-      `#${event.sequence} ${event.recordedAt} ${event.type} ${JSON.stringify(event.data)}` +
+      `#${event.sequence} ${event.recordedAt} ${event.type} ${JSON.stringify(event.payload)}` +
       `\n    ${JSON.stringify(event.metadata)}`,
   );
   if (history.nextAfter !== null) lines.push(`(more: --after ${history.nextAfter})`);

@@ -48,7 +48,7 @@ export class TodoEventResponseDto {
     additionalProperties: true,
     example: { todoId: '3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e', title: 'Buy oat milk' },
   })
-  data!: Record<string, unknown>;
+  payload!: Record<string, unknown>;
 
   @ApiProperty({
     type: 'object',
