@@ -3,11 +3,14 @@ import type { DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from './database/database.module';
 import type { DatabaseOptions } from './database/database.options';
+import type { WriteSettings } from './shared/application/write-settings';
 import { SharedModule } from './shared/shared.module';
 import { TodoModule } from './todo/todo.module';
 
 export type AppOptions = {
   database: DatabaseOptions;
+  /** Unset fields take the defaults of `DEFAULT_WRITE_SETTINGS`. */
+  write?: Partial<WriteSettings>;
 };
 
 @Module({})
@@ -18,7 +21,7 @@ export class AppModule {
       imports: [
         CqrsModule.forRoot(),
         DatabaseModule.forRoot(options.database),
-        SharedModule,
+        SharedModule.forRoot(options.write),
         TodoModule,
       ],
     };

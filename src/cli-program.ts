@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError } from 'commander';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config';
 import { provideDatabase } from './database/database-provider';
+import { runWithRequestContext } from './shared/application/request-context';
 import { DomainError } from './shared/domain/domain-error';
 import { registerTodoCommands } from './todo/interface/cli/todo.cli';
 import type { RunWithBuses } from './todo/interface/cli/todo.cli';
@@ -32,11 +34,17 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     const database = await provideDatabase(config, () => undefined);
     try {
       const app = await NestFactory.createApplicationContext(
-        AppModule.forRoot({ database: { url: database.url, migrate: true, ...config.database } }),
+        AppModule.forRoot({
+          database: { url: database.url, migrate: true, ...config.database },
+          write: config.write,
+        }),
         { logger: false, abortOnError: false },
       );
       try {
-        const result = await work({ commands: app.get(CommandBus), queries: app.get(QueryBus) });
+        // One correlation id per invocation, recorded in the metadata of the events it writes.
+        const result = await runWithRequestContext({ requestId: randomUUID() }, () =>
+          work({ commands: app.get(CommandBus), queries: app.get(QueryBus) }),
+        );
         io.stdout(`${print(result, json)}\n`);
       } finally {
         await app.close();

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config';
@@ -14,19 +15,19 @@ async function main(): Promise<void> {
   try {
     app = await createApp({
       database: { url: database.url, migrate: true, ...config.database },
+      write: config.write,
     });
-    await app.listen(config.port);
+    await (config.host === undefined
+      ? app.listen(config.port)
+      : app.listen(config.port, config.host));
   } catch (error) {
     await app?.close().catch(() => undefined);
     await database.stop();
     throw error;
   }
-  // With PORT=0 the system picks a free port; log the real one so scripts can find it.
-  const address: unknown = app.getHttpServer().address();
-  const port =
-    typeof address === 'object' && address !== null && 'port' in address
-      ? Number(address.port)
-      : config.port;
+  // With PORT=0 the system picks a free port; report the one actually bound.
+  const address: AddressInfo | string | null = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.log(`Listening on http://localhost:${port} (API docs: http://localhost:${port}/docs)`);
 
   let stopping = false;

@@ -45,12 +45,60 @@ describe('CLI (e2e)', () => {
     expect(open.stdout).not.toContain(todo.id);
   });
 
+  it('shows the history with metadata and a todo at an earlier version', async () => {
+    const todo = JSON.parse((await cli('--json', 'create', 'Version one')).stdout) as Todo;
+    await cli('rename', todo.id, 'Version two');
+
+    const history = await cli('--json', 'history', todo.id);
+    expect(history.code).toBe(0);
+    const events = JSON.parse(history.stdout) as {
+      items: { sequence: number; type: string; metadata: Record<string, unknown> }[];
+      nextAfter: number | null;
+    };
+    expect(events.items.map((e) => [e.sequence, e.type])).toEqual([
+      [1, 'TodoCreated'],
+      [2, 'TodoTitleChanged'],
+    ]);
+    expect(events.items[1]?.metadata).toMatchObject({ command: 'ChangeTitle' });
+    expect(events.items[1]?.metadata.correlationId).toEqual(expect.any(String));
+
+    const paged = await cli('history', todo.id, '--limit', '1');
+    expect(paged.stdout).toContain('#1 ');
+    expect(paged.stdout).toContain('TodoCreated');
+    expect(paged.stdout).toContain('(more: --after 1)');
+
+    const old = await cli('show', todo.id, '--version', '1');
+    expect(old.stdout).toContain(`[ ] Version one  (${todo.id}, v1)`);
+    const beyond = await cli('show', todo.id, '--version', '3');
+    expect(beyond.code).toBe(1);
+    expect(beyond.stderr).toContain('TODO_VERSION_NOT_FOUND');
+  });
+
+  it('pages through the list with --cursor', async () => {
+    await cli('create', 'Page one');
+    await cli('create', 'Page two');
+    const first = JSON.parse((await cli('--json', 'list', '--limit', '1')).stdout) as {
+      items: Todo[];
+      nextCursor: string;
+    };
+    const second = JSON.parse(
+      (await cli('--json', 'list', '--limit', '1', '--cursor', first.nextCursor)).stdout,
+    ) as { items: Todo[] };
+    expect(second.items).toHaveLength(1);
+    expect(second.items[0]?.id).not.toBe(first.items[0]?.id);
+    const bad = await cli('list', '--cursor', 'forged');
+    expect(bad.stderr).toContain('INVALID_CURSOR');
+  });
+
   it.each([
     [['show', randomUUID()], /^error: TODO_NOT_FOUND: Todo .* does not exist\.\n$/],
     [['create', '   '], /^error: TODO_TITLE_INVALID: Title is invalid: it is empty\.\n$/],
     [['show', 'not-a-uuid'], /it must be a UUID/],
     [['list', '--limit', '0'], /integer from 1 to 100/],
     [['list', '--open', '--completed'], /cannot be used with/],
+    [['show', randomUUID(), '--version', '0'], /integer from 1/],
+    [['history', randomUUID()], /TODO_NOT_FOUND/],
+    [['history', randomUUID(), '--limit', '101'], /integer from 1 to 100/],
     [['frobnicate'], /unknown command/],
   ])('fails with a non-zero exit and a message for %j', async (args, message) => {
     const run = await cli(...args);
@@ -68,7 +116,7 @@ describe('CLI (e2e)', () => {
     expect(again.stderr).toContain('TODO_ALREADY_COMPLETED');
   });
 
-  it.each(['create', 'rename', 'complete', 'list', 'show'])(
+  it.each(['create', 'rename', 'complete', 'list', 'show', 'history'])(
     'has --help for %s',
     async (command) => {
       const run = await cli(command, '--help');

@@ -368,11 +368,12 @@ describe('Todo HTTP API (e2e)', () => {
         components: { schemas: Record<string, unknown> };
       };
       const expected: [string, string, string[]][] = [
-        ['/todos', 'post', ['201', '400', '500']],
+        ['/todos', 'post', ['201', '400', '409', '422', '500']],
         ['/todos', 'get', ['200', '400', '500']],
         ['/todos/{id}', 'get', ['200', '400', '404', '500']],
-        ['/todos/{id}', 'patch', ['200', '400', '404', '409', '500']],
-        ['/todos/{id}/complete', 'post', ['200', '400', '404', '409', '500']],
+        ['/todos/{id}/events', 'get', ['200', '400', '404', '500']],
+        ['/todos/{id}', 'patch', ['200', '400', '404', '409', '412', '428', '500']],
+        ['/todos/{id}/complete', 'post', ['200', '400', '404', '409', '412', '422', '428', '500']],
       ];
       for (const [path, method, statuses] of expected) {
         const operation = doc.paths[path]?.[method];

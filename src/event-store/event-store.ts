@@ -1,4 +1,5 @@
 import type { Event, NewEvent, RecordedEvent } from './event';
+import type { SqlTransaction } from './inline-projection';
 
 /** What `append` reports back. */
 export type AppendResult<E extends Event = Event> = {
@@ -7,18 +8,50 @@ export type AppendResult<E extends Event = Event> = {
   events: RecordedEvent<E>[];
 };
 
+/** Which part of a stream to read; every bound is optional and inclusive. */
+export type ReadStreamOptions = {
+  /** First sequence to return (default 1). */
+  fromSequence?: number;
+  /** Last sequence to return: reading up to N gives the stream as it was at version N. */
+  toSequence?: number;
+  /** At most this many events (default: all). */
+  limit?: number;
+};
+
+/** Extra work for the appending transaction. */
+export type AppendOptions = {
+  /**
+   * Runs inside the appending transaction, after the events and the inline projections, just
+   * before the commit. Whatever it writes commits together with the events, or not at all:
+   * throwing rolls the whole append back and the error reaches the caller unchanged. Use it for
+   * records that must never disagree with the log, such as a stored response to an idempotent
+   * request.
+   */
+  beforeCommit?: (transaction: SqlTransaction, events: readonly RecordedEvent[]) => Promise<void>;
+};
+
 /**
  * The event store port: streams of events addressed by an aggregate id (a UUID), each event
  * numbered 1, 2, 3, ... within its stream. Also the Nest injection token.
  */
 export abstract class EventStore {
-  /** All events of a stream in order; an empty array when the stream has no events. */
-  abstract readStream<E extends Event = Event>(streamId: string): Promise<RecordedEvent<E>[]>;
+  /**
+   * The events of a stream in order, all of them or the slice `options` asks for; an empty array
+   * when the stream (or the slice) has no events.
+   *
+   * @throws RangeError when a bound is not a positive integer (`limit`: 1 or more).
+   */
+  abstract readStream<E extends Event = Event>(
+    streamId: string,
+    options?: ReadStreamOptions,
+  ): Promise<RecordedEvent<E>[]>;
 
   /**
    * Appends `events` to a stream that must be exactly at `expectedVersion` (0: the stream must
    * not exist yet). Registered inline projections run in the same transaction, so the events
    * and the read models they change commit together or not at all.
+   *
+   * `options.beforeCommit` adds the caller's own SQL to that transaction.
    *
    * @throws ConcurrencyError when the stream is at another version; nothing is written then.
    */
@@ -26,5 +59,6 @@ export abstract class EventStore {
     streamId: string,
     expectedVersion: number,
     events: readonly NewEvent<E>[],
+    options?: AppendOptions,
   ): Promise<AppendResult<E>>;
 }

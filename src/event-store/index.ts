@@ -4,7 +4,7 @@
 export { ConcurrencyError } from './concurrency.error';
 export type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 export { EventStore } from './event-store';
-export type { AppendResult } from './event-store';
+export type { AppendOptions, AppendResult, ReadStreamOptions } from './event-store';
 export { EventStoreModule } from './event-store.module';
 export { InlineProjectionRegistry } from './inline-projection';
 export type { InlineProjection, SqlTransaction } from './inline-projection';

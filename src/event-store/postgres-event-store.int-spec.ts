@@ -158,6 +158,80 @@ describe('PostgresEventStore', () => {
     expect(await store.readStream(streamId)).toEqual([]);
   });
 
+  it('reads a slice of a stream: from, up to, and at most', async () => {
+    const streamId = randomUUID();
+    await store.append(streamId, 0, [noted(1), noted(2), noted(3), noted(4), noted(5)]);
+    const sequences = async (options: Parameters<typeof store.readStream>[1]) =>
+      (await store.readStream(streamId, options)).map((event) => event.sequence);
+
+    expect(await sequences({ toSequence: 2 })).toEqual([1, 2]);
+    expect(await sequences({ fromSequence: 4 })).toEqual([4, 5]);
+    expect(await sequences({ fromSequence: 2, limit: 2 })).toEqual([2, 3]);
+    expect(await sequences({ fromSequence: 2, toSequence: 4, limit: 10 })).toEqual([2, 3, 4]);
+    expect(await sequences({ fromSequence: 6 })).toEqual([]);
+    for (const bad of [{ limit: 0 }, { fromSequence: -1 }, { toSequence: 1.5 }]) {
+      await expect(store.readStream(streamId, bad)).rejects.toBeInstanceOf(RangeError);
+    }
+  });
+
+  describe('beforeCommit', () => {
+    beforeAll(() =>
+      dataSource.query('CREATE TABLE IF NOT EXISTS test_side_records (stream_id UUID, note TEXT)'),
+    );
+    const sideRecords = async (streamId: string) =>
+      dataSource.query<{ note: string }[]>(
+        'SELECT note FROM test_side_records WHERE stream_id = $1',
+        [streamId],
+      );
+
+    it('runs in the appending transaction, with the recorded events', async () => {
+      const streamId = randomUUID();
+      let seen: number[] = [];
+      await store.append(streamId, 0, [noted(1), noted(2)], {
+        beforeCommit: async (tx, events) => {
+          seen = events.map((event) => event.sequence);
+          // The transaction already sees its own events and projections.
+          const { rows } = await tx.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM events WHERE aggregate_id = $1',
+            [streamId],
+          );
+          await tx.query('INSERT INTO test_side_records VALUES ($1, $2)', [
+            streamId,
+            `saw ${rows[0]?.n}`,
+          ]);
+        },
+      });
+      expect(seen).toEqual([1, 2]);
+      expect(await sideRecords(streamId)).toEqual([{ note: 'saw 2' }]);
+    });
+
+    it('rolls everything back when it throws, and passes its error on', async () => {
+      const streamId = randomUUID();
+      const failure = new Error('hook failed');
+      await expect(
+        store.append(streamId, 0, [noted(1)], {
+          beforeCommit: async (tx) => {
+            await tx.query('INSERT INTO test_side_records VALUES ($1, $2)', [streamId, 'x']);
+            throw failure;
+          },
+        }),
+      ).rejects.toBe(failure);
+      expect(await store.readStream(streamId)).toEqual([]);
+      expect(await projected(streamId)).toEqual([]);
+      expect(await sideRecords(streamId)).toEqual([]);
+    });
+
+    it('is not called when the append loses on the expected version', async () => {
+      const streamId = randomUUID();
+      await store.append(streamId, 0, [noted(1)]);
+      const hook = jest.fn(() => Promise.resolve());
+      await expect(
+        store.append(streamId, 0, [noted(2)], { beforeCommit: hook }),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+      expect(hook).not.toHaveBeenCalled();
+    });
+  });
+
   it('keeps the log append-only: updates and deletes are refused by the database', async () => {
     const streamId = randomUUID();
     await store.append(streamId, 0, [noted(1)]);
@@ -185,7 +259,10 @@ describe('migrations', () => {
       const sources = await Promise.all([open(), open(), open()]);
       const again = await open(); // a restart finds nothing pending
       const applied = await again.query<{ name: string }[]>('SELECT name FROM schema_migrations');
-      expect(applied.map((m) => m.name)).toEqual(['InitialSchema1764230400000']);
+      expect(applied.map((m) => m.name)).toEqual([
+        'InitialSchema1764230400000',
+        'IdempotencyKeys1764230500000',
+      ]);
       const tables = await again.query<{ table_name: string }[]>(
         `SELECT table_name FROM information_schema.tables
          WHERE table_schema = 'public' AND table_name IN ('events', 'todo_read_views') ORDER BY 1`,

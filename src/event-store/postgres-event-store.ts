@@ -4,7 +4,7 @@ import type { QueryRunner } from 'typeorm';
 import { ConcurrencyError } from './concurrency.error';
 import type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 import { EventStore } from './event-store';
-import type { AppendResult } from './event-store';
+import type { AppendOptions, AppendResult, ReadStreamOptions } from './event-store';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
 
@@ -17,11 +17,15 @@ type EventRow = {
   created_at: Date;
 };
 
+// NULL bounds mean "unbounded", so one statement (on the primary key) serves every slice.
 const READ_STREAM = `
   SELECT sequence, event_id, event_type, payload, metadata, created_at
   FROM events
   WHERE aggregate_id = $1
-  ORDER BY sequence`;
+    AND sequence >= COALESCE($2::bigint, 1)
+    AND ($3::bigint IS NULL OR sequence <= $3::bigint)
+  ORDER BY sequence
+  LIMIT $4::bigint`;
 
 // One statement appends the whole batch. The WHERE clause refuses a writer whose expected
 // version is behind or ahead of the stream; two writers that both pass it collide on the
@@ -48,8 +52,17 @@ export class PostgresEventStore extends EventStore {
     super();
   }
 
-  async readStream<E extends Event = Event>(streamId: string): Promise<RecordedEvent<E>[]> {
-    const rows: EventRow[] = await this.dataSource.query(READ_STREAM, [streamId]);
+  async readStream<E extends Event = Event>(
+    streamId: string,
+    options: ReadStreamOptions = {},
+  ): Promise<RecordedEvent<E>[]> {
+    const { fromSequence, toSequence, limit } = options;
+    const rows: EventRow[] = await this.dataSource.query(READ_STREAM, [
+      streamId,
+      positive('fromSequence', fromSequence),
+      positive('toSequence', toSequence),
+      positive('limit', limit),
+    ]);
     return rows.map(
       (row) =>
         ({
@@ -68,6 +81,7 @@ export class PostgresEventStore extends EventStore {
     streamId: string,
     expectedVersion: number,
     events: readonly NewEvent<E>[],
+    options: AppendOptions = {},
   ): Promise<AppendResult<E>> {
     if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
       throw new RangeError(
@@ -81,13 +95,21 @@ export class PostgresEventStore extends EventStore {
       await runner.connect();
       await runner.startTransaction();
       const recorded = await this.insert(runner, streamId, expectedVersion, events);
-      await this.project(runner, recorded);
+      const transaction = transactionOf(runner);
+      await this.project(transaction, recorded);
+      await options.beforeCommit?.(transaction, recorded);
       await runner.commitTransaction();
       return { nextExpectedVersion: expectedVersion + events.length, events: recorded };
     } catch (error) {
       await rollbackQuietly(runner);
       if (isSequenceConflict(error)) {
-        throw new ConcurrencyError(streamId, expectedVersion, await this.versionOf(streamId));
+        // Asked on this transaction's own connection: taking a second one from the pool while
+        // holding this one deadlocks a busy pool (every holder waits for a free connection).
+        throw new ConcurrencyError(
+          streamId,
+          expectedVersion,
+          await this.versionOf(streamId, runner),
+        );
       }
       throw error;
     } finally {
@@ -132,19 +154,11 @@ export class PostgresEventStore extends EventStore {
     });
   }
 
-  private async project(runner: QueryRunner, events: readonly RecordedEvent[]): Promise<void> {
+  private async project(
+    transaction: SqlTransaction,
+    events: readonly RecordedEvent[],
+  ): Promise<void> {
     const projections = this.projections.interestedIn(new Set(events.map((event) => event.type)));
-    if (projections.length === 0) return;
-    const transaction: SqlTransaction = {
-      query: async <Row>(sql: string, parameters: readonly unknown[] = []) => {
-        const result: { records: Row[]; affected?: number } = await runner.query(
-          sql,
-          [...parameters],
-          true,
-        );
-        return { rows: result.records, rowCount: result.affected ?? result.records.length };
-      },
-    };
     for (const projection of projections) {
       const wanted = new Set<string>(projection.eventTypes);
       await projection.apply(
@@ -165,6 +179,27 @@ export class PostgresEventStore extends EventStore {
       return undefined;
     }
   }
+}
+
+function transactionOf(runner: QueryRunner): SqlTransaction {
+  return {
+    query: async <Row>(sql: string, parameters: readonly unknown[] = []) => {
+      const result: { records: Row[]; affected?: number } = await runner.query(
+        sql,
+        [...parameters],
+        true,
+      );
+      return { rows: result.records, rowCount: result.affected ?? result.records.length };
+    },
+  };
+}
+
+function positive(name: string, value: number | undefined): number | null {
+  if (value === undefined) return null;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}.`);
+  }
+  return value;
 }
 
 function isSequenceConflict(error: unknown): boolean {

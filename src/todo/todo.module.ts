@@ -4,7 +4,10 @@ import { EventStoreModule } from '../event-store';
 import { ChangeTitleHandler } from './application/commands/change-title.handler';
 import { CompleteTodoHandler } from './application/commands/complete-todo.handler';
 import { CreateTodoHandler } from './application/commands/create-todo.handler';
+import { GetTodoAtVersionHandler } from './application/queries/get-todo-at-version.handler';
+import { GetTodoHistoryHandler } from './application/queries/get-todo-history.handler';
 import { GetTodoHandler } from './application/queries/get-todo.handler';
+import { TodoListCursor } from './application/queries/todo-list-cursor';
 import { ListTodosHandler } from './application/queries/list-todos.handler';
 import { TodoCommandRunner } from './application/todo-command-runner';
 import { TodoReadModel } from './application/todo-read-model';
@@ -23,6 +26,9 @@ import { TodoController } from './interface/http/todo.controller';
     ChangeTitleHandler,
     CompleteTodoHandler,
     GetTodoHandler,
+    GetTodoAtVersionHandler,
+    GetTodoHistoryHandler,
+    TodoListCursor,
     ListTodosHandler,
     TodoReadViewProjection,
     { provide: TodoReadModel, useClass: PostgresTodoReadModel },

@@ -1,8 +1,15 @@
 /**
- * What sort of rule was broken. Adapters translate it (HTTP: 400, 404, 409), so the domain
- * stays free of transport concerns.
+ * What sort of rule was broken. Adapters translate it (HTTP: 400, 404, 409, 412, 422), so the
+ * domain stays free of transport concerns.
  */
-export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict';
+export type DomainErrorKind =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  /** The caller's condition on the current state (e.g. the version it last saw) is false. */
+  | 'precondition_failed'
+  /** Well-formed, but cannot be processed as asked (e.g. a reused idempotency key). */
+  | 'unprocessable';
 
 /**
  * Base of every business-rule violation. `code` is stable and part of the public contract:

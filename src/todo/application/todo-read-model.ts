@@ -1,13 +1,28 @@
 import type { TodoView } from './todo-view';
 
+/**
+ * A position in the newest-first order: creation time (to the microsecond, as stored) and id.
+ * The order is total, so a page that starts after a position never repeats or skips a row that
+ * existed when the walk began, whatever is inserted meanwhile.
+ */
+export type TodoListPosition = { createdAt: string; id: string };
+
 export type TodoListFilter = {
   completed?: boolean;
   limit: number;
+  /** Start after this position (keyset pagination); leave out for the first page. */
+  after?: TodoListPosition;
+};
+
+export type TodoListPage = {
+  items: TodoView[];
+  /** Position of the last item when more rows follow; absent on the last page. */
+  next?: TodoListPosition;
 };
 
 /** Port to the read side (`todo_read_views`); queries never touch the event log. */
 export abstract class TodoReadModel {
   abstract findById(id: string): Promise<TodoView | undefined>;
   /** Newest first (creation time, then id), optionally filtered by `completed`. */
-  abstract list(filter: TodoListFilter): Promise<TodoView[]>;
+  abstract list(filter: TodoListFilter): Promise<TodoListPage>;
 }

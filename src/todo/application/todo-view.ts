@@ -13,6 +13,23 @@ export type TodoView = {
 
 export type TodoList = {
   items: TodoView[];
+  /** Opaque; pass it back to get the next page. `null` on the last page. */
+  nextCursor: string | null;
+};
+
+/** One recorded event of a todo, as its history shows it. */
+export type TodoHistoryEntry = {
+  sequence: number;
+  type: string;
+  payload: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recordedAt: string;
+};
+
+export type TodoHistory = {
+  items: TodoHistoryEntry[];
+  /** The `after` of the next page; `null` when this page reaches the end of the stream. */
+  nextAfter: number | null;
 };
 
 export function toTodoView(todo: ExistingTodo, version: number): TodoView {

@@ -35,3 +35,16 @@ export class TodoAlreadyCompletedError extends DomainError {
     super(`Todo ${todoId} is already completed and can no longer change.`, { todoId });
   }
 }
+
+export class TodoVersionNotFoundError extends DomainError {
+  readonly code = 'TODO_VERSION_NOT_FOUND';
+  readonly kind = 'not_found';
+
+  constructor(todoId: string, version: number, currentVersion: number) {
+    super(`Todo ${todoId} has no version ${version}; its latest is ${currentVersion}.`, {
+      todoId,
+      version,
+      currentVersion,
+    });
+  }
+}

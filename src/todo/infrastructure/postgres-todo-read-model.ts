@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TodoReadModel } from '../application/todo-read-model';
-import type { TodoListFilter } from '../application/todo-read-model';
+import type {
+  TodoListFilter,
+  TodoListPage,
+  TodoListPosition,
+} from '../application/todo-read-model';
 import type { TodoView } from '../application/todo-view';
 
 type TodoRow = {
@@ -11,15 +15,27 @@ type TodoRow = {
   version: string;
   created_at: Date;
   updated_at: Date;
+  /** `created_at` in UTC to the microsecond: a JS Date would drop the microseconds. */
+  created_key: string;
 };
 
-const COLUMNS = 'id, title, completed, version, created_at, updated_at';
+const COLUMNS = `id, title, completed, version, created_at, updated_at,
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key`;
 const ORDER = 'ORDER BY created_at DESC, id DESC';
+// A row comparison matches the index order (created_at DESC, id DESC), so PostgreSQL starts the
+// index scan right at the cursor instead of reading and discarding the rows before it.
+const after = (first: number) => `(created_at, id) < ($${first}::timestamptz, $${first + 1}::uuid)`;
 
-// Separate statements per filter, so each one gets a plan on its own index.
+// Separate statements per filter, so each one gets a plan on its own index:
+// todo_read_views_created_idx without a filter, todo_read_views_completed_created_idx with one.
+export const TODO_LIST_STATEMENTS = {
+  all: `SELECT ${COLUMNS} FROM todo_read_views ${ORDER} LIMIT $1`,
+  allAfter: `SELECT ${COLUMNS} FROM todo_read_views WHERE ${after(2)} ${ORDER} LIMIT $1`,
+  byCompleted: `SELECT ${COLUMNS} FROM todo_read_views WHERE completed = $2 ${ORDER} LIMIT $1`,
+  byCompletedAfter: `SELECT ${COLUMNS} FROM todo_read_views WHERE completed = $2 AND ${after(3)} ${ORDER} LIMIT $1`,
+} as const;
+
 const FIND_BY_ID = `SELECT ${COLUMNS} FROM todo_read_views WHERE id = $1`;
-const LIST_ALL = `SELECT ${COLUMNS} FROM todo_read_views ${ORDER} LIMIT $1`;
-const LIST_BY_COMPLETED = `SELECT ${COLUMNS} FROM todo_read_views WHERE completed = $2 ${ORDER} LIMIT $1`;
 
 @Injectable()
 export class PostgresTodoReadModel extends TodoReadModel {
@@ -32,13 +48,36 @@ export class PostgresTodoReadModel extends TodoReadModel {
     return rows[0] && toView(rows[0]);
   }
 
-  async list({ completed, limit }: TodoListFilter): Promise<TodoView[]> {
-    const rows: TodoRow[] =
-      completed === undefined
-        ? await this.dataSource.query(LIST_ALL, [limit])
-        : await this.dataSource.query(LIST_BY_COMPLETED, [limit, completed]);
-    return rows.map(toView);
+  async list({ completed, limit, after }: TodoListFilter): Promise<TodoListPage> {
+    // One row more than asked tells whether another page follows.
+    const [sql, parameters] = listStatement(limit + 1, completed, after);
+    const rows: TodoRow[] = await this.dataSource.query(sql, parameters);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toView),
+      ...(rows.length > limit && last
+        ? { next: { createdAt: last.created_key, id: last.id } }
+        : {}),
+    };
   }
+}
+
+/** The statement and parameters for one page; exported for the query-plan test. */
+export function listStatement(
+  limit: number,
+  completed: boolean | undefined,
+  after: TodoListPosition | undefined,
+): [string, unknown[]] {
+  const position = after ? [after.createdAt, after.id] : [];
+  if (completed === undefined) {
+    return after
+      ? [TODO_LIST_STATEMENTS.allAfter, [limit, ...position]]
+      : [TODO_LIST_STATEMENTS.all, [limit]];
+  }
+  return after
+    ? [TODO_LIST_STATEMENTS.byCompletedAfter, [limit, completed, ...position]]
+    : [TODO_LIST_STATEMENTS.byCompleted, [limit, completed]];
 }
 
 function toView(row: TodoRow): TodoView {

@@ -1,6 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { PreconditionFailedError } from '../../application/precondition-failed.error';
 import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
@@ -12,6 +13,8 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
+  precondition_failed: HttpStatus.PRECONDITION_FAILED,
+  unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
 };
 
 /** Problem types for failures that happen before or outside the domain. */
@@ -23,8 +26,11 @@ const HTTP_PROBLEMS: Record<number, { slug: string; title: string }> = {
   405: { slug: 'method-not-allowed', title: 'Method not allowed' },
   406: { slug: 'not-acceptable', title: 'Not acceptable' },
   409: { slug: 'conflict', title: 'Conflict' },
+  412: { slug: 'precondition-failed', title: 'Precondition failed' },
   413: { slug: 'payload-too-large', title: 'Payload too large' },
   415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
+  422: { slug: 'unprocessable-content', title: 'Unprocessable content' },
+  428: { slug: 'precondition-required', title: 'Precondition required' },
   429: { slug: 'too-many-requests', title: 'Too many requests' },
   503: { slug: 'service-unavailable', title: 'Service unavailable' },
 };
@@ -46,14 +52,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = { type, title, status, detail, instance: request.originalUrl, ...extensions };
 
     if (problem.status >= 500) {
+      const requestId = (request as { id?: string }).id;
       this.logger.error(
-        `${request.method} ${request.originalUrl} failed: ${describe(exception)}`,
+        `${request.method} ${request.originalUrl} failed (request ${requestId ?? 'unknown'}): ${describe(exception)}`,
         exception instanceof Error ? exception.stack : undefined,
       );
     }
     if (response.headersSent) {
       response.end();
       return;
+    }
+    // A failed If-Match tells the client which version to reload (RFC 9110 allows the ETag).
+    if (exception instanceof PreconditionFailedError) {
+      response.setHeader('ETag', `"${exception.currentVersion}"`);
     }
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }

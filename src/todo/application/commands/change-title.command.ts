@@ -1,12 +1,13 @@
 import { Command } from '@nestjs/cqrs';
+import type { WriteOutcome } from '../../../shared/application/idempotent-executor';
 import type { TodoView } from '../todo-view';
 
-export class ChangeTitleCommand extends Command<TodoView> {
+export class ChangeTitleCommand extends Command<WriteOutcome<TodoView>> {
   constructor(
     readonly todoId: string,
     readonly title: string,
-    /** The version the caller last saw; leave out to change the latest state. */
-    readonly expectedVersion?: number,
+    /** The versions the caller accepts (`If-Match`); leave out to change the latest state. */
+    readonly expectedVersions?: readonly number[],
   ) {
     super();
   }

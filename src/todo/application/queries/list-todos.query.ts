@@ -5,7 +5,14 @@ export const LIST_LIMIT_DEFAULT = 20;
 export const LIST_LIMIT_MAX = 100;
 
 export class ListTodosQuery extends Query<TodoList> {
-  constructor(readonly filter: { completed?: boolean; limit?: number } = {}) {
+  constructor(
+    readonly filter: {
+      completed?: boolean;
+      limit?: number;
+      /** A `nextCursor` from the previous page. */
+      cursor?: string;
+    } = {},
+  ) {
     super();
   }
 }

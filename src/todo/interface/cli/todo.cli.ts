@@ -4,13 +4,20 @@ import type { Command } from 'commander';
 import { ChangeTitleCommand } from '../../application/commands/change-title.command';
 import { CompleteTodoCommand } from '../../application/commands/complete-todo.command';
 import { CreateTodoCommand } from '../../application/commands/create-todo.command';
+import type { WriteOutcome } from '../../../shared/application/idempotent-executor';
+import { GetTodoAtVersionQuery } from '../../application/queries/get-todo-at-version.query';
+import {
+  HISTORY_LIMIT_DEFAULT,
+  HISTORY_LIMIT_MAX,
+  GetTodoHistoryQuery,
+} from '../../application/queries/get-todo-history.query';
 import { GetTodoQuery } from '../../application/queries/get-todo.query';
 import {
   LIST_LIMIT_DEFAULT,
   LIST_LIMIT_MAX,
   ListTodosQuery,
 } from '../../application/queries/list-todos.query';
-import type { TodoView } from '../../application/todo-view';
+import type { TodoHistory, TodoView } from '../../application/todo-view';
 
 export type Buses = { commands: CommandBus; queries: QueryBus };
 
@@ -27,12 +34,21 @@ function todoId(value: string): string {
   return value.toLowerCase();
 }
 
-function limit(value: string): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < 1 || parsed > LIST_LIMIT_MAX) {
-    throw new InvalidArgumentError(`it must be an integer from 1 to ${LIST_LIMIT_MAX}.`);
-  }
-  return parsed;
+function integerFrom(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(`it must be an integer from ${min} to ${max}.`);
+    }
+    return parsed;
+  };
+}
+
+/** The CLI sends no idempotency keys, so its writes are never replays. */
+async function written(outcome: Promise<WriteOutcome<TodoView>>): Promise<TodoView> {
+  const result = await outcome;
+  if (result.replayed) throw new Error('Unexpected replay of a stored response.');
+  return result.result;
 }
 
 /** The todo commands of the CLI: the same commands and queries as HTTP, through the same buses. */
@@ -42,7 +58,7 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
     .description('Create a todo and print it.')
     .argument('<title>', 'the title (1..200 characters)')
     .action((title: string) =>
-      run(({ commands }) => commands.execute(new CreateTodoCommand(title)), printTodo),
+      run(({ commands }) => written(commands.execute(new CreateTodoCommand(title))), printTodo),
     );
 
   program
@@ -51,7 +67,10 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
     .argument('<id>', 'the todo id (UUID)', todoId)
     .argument('<title>', 'the new title (1..200 characters)')
     .action((id: string, title: string) =>
-      run(({ commands }) => commands.execute(new ChangeTitleCommand(id, title)), printTodo),
+      run(
+        ({ commands }) => written(commands.execute(new ChangeTitleCommand(id, title))),
+        printTodo,
+      ),
     );
 
   program
@@ -59,31 +78,78 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
     .description('Mark a todo as completed.')
     .argument('<id>', 'the todo id (UUID)', todoId)
     .action((id: string) =>
-      run(({ commands }) => commands.execute(new CompleteTodoCommand(id)), printTodo),
+      run(({ commands }) => written(commands.execute(new CompleteTodoCommand(id))), printTodo),
     );
 
   program
     .command('show')
-    .description('Show one todo.')
+    .description('Show one todo, now or as it was at an earlier version.')
     .argument('<id>', 'the todo id (UUID)', todoId)
-    .action((id: string) => run(({ queries }) => queries.execute(new GetTodoQuery(id)), printTodo));
+    .option(
+      '--version <n>',
+      'the state right after event number n (folded from the event log)',
+      integerFrom(1, Number.MAX_SAFE_INTEGER),
+    )
+    .action((id: string, options: { version?: number }) =>
+      run(
+        ({ queries }) =>
+          queries.execute(
+            options.version === undefined
+              ? new GetTodoQuery(id)
+              : new GetTodoAtVersionQuery(id, options.version),
+          ),
+        printTodo,
+      ),
+    );
+
+  program
+    .command('history')
+    .description("Show a todo's events in order, with their metadata.")
+    .argument('<id>', 'the todo id (UUID)', todoId)
+    .option(
+      '--after <n>',
+      'only events after sequence n',
+      integerFrom(0, Number.MAX_SAFE_INTEGER),
+      0,
+    )
+    .option(
+      '--limit <n>',
+      `how many (1..${HISTORY_LIMIT_MAX})`,
+      integerFrom(1, HISTORY_LIMIT_MAX),
+      HISTORY_LIMIT_DEFAULT,
+    )
+    .action((id: string, options: { after: number; limit: number }) =>
+      run(
+        ({ queries }) => queries.execute(new GetTodoHistoryQuery(id, options.after, options.limit)),
+        printHistory,
+      ),
+    );
 
   program
     .command('list')
     .description('List todos, newest first.')
     .addOption(new Option('--completed', 'only completed todos').conflicts('open'))
     .addOption(new Option('--open', 'only open todos').conflicts('completed'))
-    .option('--limit <n>', `how many (1..${LIST_LIMIT_MAX})`, limit, LIST_LIMIT_DEFAULT)
-    .action((options: { completed?: boolean; open?: boolean; limit: number }) => {
+    .option(
+      '--limit <n>',
+      `how many (1..${LIST_LIMIT_MAX})`,
+      integerFrom(1, LIST_LIMIT_MAX),
+      LIST_LIMIT_DEFAULT,
+    )
+    .option('--cursor <cursor>', 'continue after the page that printed this cursor')
+    .action((options: { completed?: boolean; open?: boolean; limit: number; cursor?: string }) => {
       const completed = options.completed ? true : options.open ? false : undefined;
       return run(
-        ({ queries }) => queries.execute(new ListTodosQuery({ completed, limit: options.limit })),
-        (list, json) =>
-          json
-            ? JSON.stringify(list, null, 2)
-            : list.items.length === 0
-              ? 'No todos.'
-              : list.items.map(todoLine).join('\n'),
+        ({ queries }) =>
+          queries.execute(
+            new ListTodosQuery({ completed, limit: options.limit, cursor: options.cursor }),
+          ),
+        (list, json) => {
+          if (json) return JSON.stringify(list, null, 2);
+          const lines = list.items.length === 0 ? ['No todos.'] : list.items.map(todoLine);
+          if (list.nextCursor !== null) lines.push(`(more: --cursor ${list.nextCursor})`);
+          return lines.join('\n');
+        },
       );
     });
 }
@@ -97,6 +163,17 @@ function printTodo(todo: TodoView, json: boolean): string {
     `  created:  ${todo.createdAt}`,
     `  updated:  ${todo.updatedAt}`,
   ].join('\n');
+}
+
+function printHistory(history: TodoHistory, json: boolean): string {
+  if (json) return JSON.stringify(history, null, 2);
+  const lines = history.items.map(
+    (event) =>
+      `#${event.sequence} ${event.recordedAt} ${event.type} ${JSON.stringify(event.payload)}` +
+      `\n    ${JSON.stringify(event.metadata)}`,
+  );
+  if (history.nextAfter !== null) lines.push(`(more: --after ${history.nextAfter})`);
+  return lines.join('\n');
 }
 
 function todoLine(todo: TodoView): string {

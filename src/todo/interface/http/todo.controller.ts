@@ -14,6 +14,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBody,
   ApiCreatedResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -24,20 +25,74 @@ import {
   ApiProblem,
   PROBLEM_EXAMPLES as P,
 } from '../../../shared/interface/http/api-problem.decorator';
+import { IdempotencyKey } from '../../../shared/interface/http/idempotency-key';
+import type { IdempotencyKeyOfRequest } from '../../../shared/interface/http/idempotency-key';
+import { IfMatch, IfMatchPipe, etagOf } from '../../../shared/interface/http/if-match';
 import { uuidParam } from '../../../shared/interface/http/validation';
 import { ChangeTitleCommand } from '../../application/commands/change-title.command';
 import { CompleteTodoCommand } from '../../application/commands/complete-todo.command';
 import { CreateTodoCommand } from '../../application/commands/create-todo.command';
+import { GetTodoAtVersionQuery } from '../../application/queries/get-todo-at-version.query';
+import { GetTodoHistoryQuery } from '../../application/queries/get-todo-history.query';
 import { GetTodoQuery } from '../../application/queries/get-todo.query';
 import { ListTodosQuery } from '../../application/queries/list-todos.query';
-import type { TodoList, TodoView } from '../../application/todo-view';
+import type { TodoHistory, TodoList, TodoView } from '../../application/todo-view';
+import { GetTodoQueryDto } from './dto/get-todo.query.dto';
 import { ListTodosQueryDto } from './dto/list-todos.query.dto';
+import { TodoHistoryQueryDto } from './dto/todo-history.query.dto';
 import { TodoTitleDto } from './dto/todo-title.dto';
-import { TodoListResponseDto, TodoResponseDto } from './dto/todo.response.dto';
+import {
+  TodoHistoryResponseDto,
+  TodoListResponseDto,
+  TodoResponseDto,
+} from './dto/todo.response.dto';
+import { changedResponse, createdResponse, nextLink, sendOutcome } from './todo-http-responses';
 
 const ID_PARAM = { name: 'id', format: 'uuid', description: 'The todo id.' } as const;
 
+const string = { schema: { type: 'string' } } as const;
+const ETAG = {
+  ETag: { description: 'Strong entity tag of the returned version: `"<version>"`.', ...string },
+};
+const REQUEST_ID = {
+  'X-Request-Id': {
+    description: 'The request id (yours if sane, else a new UUID); events record it.',
+    ...string,
+  },
+};
+const REPLAYED = {
+  'Idempotent-Replayed': {
+    description: '`true` when this is the stored response to an earlier request with this key.',
+    ...string,
+  },
+};
+
+const IF_MATCH = ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description:
+    'Write only if the todo is still at this version: its ETag (`"3"`), a list (`"3", "4"`) or ' +
+    '`*`. A stale one is refused with 412 and nothing is written. Without it the write applies ' +
+    'to the latest state; with REQUIRE_IF_MATCH=true it is required (428).',
+  schema: { type: 'string', example: '"3"' },
+});
+const IDEMPOTENCY_KEY = ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Makes retries safe: the first request with a key runs, later ones with the same key and ' +
+    'request get its stored response (also after a lost response), for 24 h by default. The ' +
+    'same key with another request is 422; while the first is still being written, 409.',
+  schema: { type: 'string', example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' },
+});
+
 @ApiTags('todos')
+@ApiHeader({
+  name: 'X-Request-Id',
+  required: false,
+  description:
+    'Correlates logs and events with your request (1..128 of A-Z a-z 0-9 . _ : @ / + = -); echoed.',
+})
 @ApiProblem(500, 'Unexpected failure; details are logged, not returned.', [P.internal])
 @Controller('todos')
 export class TodoController {
@@ -48,44 +103,140 @@ export class TodoController {
 
   @Post()
   @ApiOperation({ summary: 'Create a todo' })
+  @IDEMPOTENCY_KEY
   @ApiBody({ type: TodoTitleDto })
   @ApiCreatedResponse({
     type: TodoResponseDto,
-    description: 'Created.',
-    headers: { Location: { description: 'URL of the new todo.', schema: { type: 'string' } } },
+    description: 'Created (or the stored response to a retry with the same Idempotency-Key).',
+    headers: {
+      Location: { description: 'URL of the new todo.', ...string },
+      ...ETAG,
+      ...REQUEST_ID,
+      ...REPLAYED,
+    },
   })
   @ApiProblem(
     400,
-    'Malformed JSON, wrong types, unknown fields, or a title that breaks the rules.',
+    'Malformed JSON, wrong types, unknown fields, a title that breaks the rules, or a malformed Idempotency-Key.',
     [P.validation, P.malformedBody, P.titleInvalid],
   )
+  @ApiProblem(409, 'A request with the same Idempotency-Key is still being processed.', [
+    P.idempotencyInFlight,
+  ])
+  @ApiProblem(422, 'The Idempotency-Key was already used for a different request.', [
+    P.idempotencyReused,
+  ])
   async create(
     @Body() body: TodoTitleDto,
+    @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<TodoView> {
-    const todo = await this.commands.execute(new CreateTodoCommand(body.title));
-    response.location(`/todos/${todo.id}`);
-    return todo;
+  ): Promise<unknown> {
+    const outcome = await this.commands.execute(
+      new CreateTodoCommand(
+        body.title,
+        undefined,
+        idempotency && { ...idempotency, respond: createdResponse },
+      ),
+    );
+    return sendOutcome(response, outcome, createdResponse);
   }
 
   @Get()
-  @ApiOperation({ summary: 'List todos, newest first' })
-  @ApiOkResponse({ type: TodoListResponseDto })
-  @ApiProblem(400, 'Invalid query parameters.', [P.validation])
-  list(@Query() query: ListTodosQueryDto): Promise<TodoList> {
-    return this.queries.execute(
-      new ListTodosQuery({ completed: query.completed, limit: query.limit }),
+  @ApiOperation({
+    summary: 'List todos, newest first, a page at a time',
+    description:
+      'Keyset pagination: follow `nextCursor` (or the `Link` header) until it is null. A walk ' +
+      'sees every todo that existed when it started exactly once, whatever is created meanwhile.',
+  })
+  @ApiOkResponse({
+    type: TodoListResponseDto,
+    headers: {
+      Link: { description: '`<…?cursor=…>; rel="next"` when another page follows.', ...string },
+      ...REQUEST_ID,
+    },
+  })
+  @ApiProblem(400, 'Invalid query parameters, or a cursor that is malformed or was altered.', [
+    P.validation,
+    P.invalidCursor,
+  ])
+  async list(
+    @Query() query: ListTodosQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TodoList> {
+    const page = await this.queries.execute(
+      new ListTodosQuery({ completed: query.completed, limit: query.limit, cursor: query.cursor }),
     );
+    if (page.nextCursor !== null) {
+      response.setHeader(
+        'Link',
+        nextLink('/todos', {
+          completed: query.completed === undefined ? undefined : String(query.completed),
+          limit: query.limit,
+          cursor: page.nextCursor,
+        }),
+      );
+    }
+    return page;
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a todo' })
+  @ApiOperation({
+    summary: 'Get a todo, now or at an earlier version',
+    description:
+      'Without `version`: the current state from the read model. With `version=N`: the state ' +
+      'folded from events 1..N of the log.',
+  })
   @ApiParam(ID_PARAM)
-  @ApiOkResponse({ type: TodoResponseDto })
-  @ApiProblem(400, 'The id is not a UUID.', [P.validation])
+  @ApiOkResponse({ type: TodoResponseDto, headers: { ...ETAG, ...REQUEST_ID } })
+  @ApiProblem(400, 'The id is not a UUID, or the version is not a positive integer.', [
+    P.validation,
+  ])
+  @ApiProblem(404, 'No todo has this id, or it has no such version.', [
+    P.notFound,
+    P.versionNotFound,
+  ])
+  async get(
+    @Param('id', uuidParam('id')) id: string,
+    @Query() query: GetTodoQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TodoView> {
+    const todo = await this.queries.execute(
+      query.version === undefined
+        ? new GetTodoQuery(id)
+        : new GetTodoAtVersionQuery(id, query.version),
+    );
+    response.setHeader('ETag', etagOf(todo.version));
+    return todo;
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: "A todo's history: its events in order, a page at a time",
+    description: "Read from the event log, with each event's metadata and recording time.",
+  })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({
+    type: TodoHistoryResponseDto,
+    headers: {
+      Link: { description: '`<…?after=…>; rel="next"` when another page follows.', ...string },
+      ...REQUEST_ID,
+    },
+  })
+  @ApiProblem(400, 'The id is not a UUID, or invalid query parameters.', [P.validation])
   @ApiProblem(404, 'No todo has this id.', [P.notFound])
-  get(@Param('id', uuidParam('id')) id: string): Promise<TodoView> {
-    return this.queries.execute(new GetTodoQuery(id));
+  async history(
+    @Param('id', uuidParam('id')) id: string,
+    @Query() query: TodoHistoryQueryDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TodoHistory> {
+    const page = await this.queries.execute(new GetTodoHistoryQuery(id, query.after, query.limit));
+    if (page.nextAfter !== null) {
+      response.setHeader(
+        'Link',
+        nextLink(`/todos/${id}/events`, { after: page.nextAfter, limit: query.limit }),
+      );
+    }
+    return page;
   }
 
   @Patch(':id')
@@ -94,37 +245,85 @@ export class TodoController {
     description: 'The same title again changes nothing and succeeds.',
   })
   @ApiParam(ID_PARAM)
+  @IF_MATCH
   @ApiBody({ type: TodoTitleDto })
-  @ApiOkResponse({ type: TodoResponseDto, description: 'The todo after the change.' })
-  @ApiProblem(400, 'Invalid id or body, or a title that breaks the rules.', [
+  @ApiOkResponse({
+    type: TodoResponseDto,
+    description: 'The todo after the change.',
+    headers: { ...ETAG, ...REQUEST_ID },
+  })
+  @ApiProblem(400, 'Invalid id, body or If-Match, or a title that breaks the rules.', [
     P.validation,
     P.malformedBody,
     P.titleInvalid,
+    P.invalidHeader,
   ])
   @ApiProblem(404, 'No todo has this id.', [P.notFound])
-  @ApiProblem(409, 'The todo is completed, or a concurrent change won the race.', [
+  @ApiProblem(409, 'The todo is completed, or concurrent changes won every retry.', [
     P.alreadyCompleted,
     P.concurrency,
   ])
-  changeTitle(
+  @ApiProblem(412, 'If-Match names a version the todo is no longer at; nothing was written.', [
+    P.preconditionFailed,
+  ])
+  @ApiProblem(428, 'REQUIRE_IF_MATCH is on and the request has no If-Match.', [
+    P.preconditionRequired,
+  ])
+  async changeTitle(
     @Param('id', uuidParam('id')) id: string,
     @Body() body: TodoTitleDto,
-  ): Promise<TodoView> {
-    return this.commands.execute(new ChangeTitleCommand(id, body.title));
+    @IfMatch(IfMatchPipe) expectedVersions: readonly number[] | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const outcome = await this.commands.execute(
+      new ChangeTitleCommand(id, body.title, expectedVersions),
+    );
+    return sendOutcome(response, outcome, changedResponse);
   }
 
   @Post(':id/complete')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Complete a todo' })
   @ApiParam(ID_PARAM)
-  @ApiOkResponse({ type: TodoResponseDto, description: 'The todo after the change.' })
-  @ApiProblem(400, 'The id is not a UUID.', [P.validation])
-  @ApiProblem(404, 'No todo has this id.', [P.notFound])
-  @ApiProblem(409, 'The todo is already completed, or a concurrent change won the race.', [
-    P.alreadyCompleted,
-    P.concurrency,
+  @IF_MATCH
+  @IDEMPOTENCY_KEY
+  @ApiOkResponse({
+    type: TodoResponseDto,
+    description: 'The todo after the change (or the stored response to a retry).',
+    headers: { ...ETAG, ...REQUEST_ID, ...REPLAYED },
+  })
+  @ApiProblem(400, 'The id is not a UUID, or a malformed If-Match or Idempotency-Key.', [
+    P.validation,
+    P.invalidHeader,
   ])
-  complete(@Param('id', uuidParam('id')) id: string): Promise<TodoView> {
-    return this.commands.execute(new CompleteTodoCommand(id));
+  @ApiProblem(404, 'No todo has this id.', [P.notFound])
+  @ApiProblem(
+    409,
+    'The todo is already completed, concurrent changes won every retry, or a request with the same Idempotency-Key is still being processed.',
+    [P.alreadyCompleted, P.concurrency, P.idempotencyInFlight],
+  )
+  @ApiProblem(412, 'If-Match names a version the todo is no longer at; nothing was written.', [
+    P.preconditionFailed,
+  ])
+  @ApiProblem(422, 'The Idempotency-Key was already used for a different request.', [
+    P.idempotencyReused,
+  ])
+  @ApiProblem(428, 'REQUIRE_IF_MATCH is on and the request has no If-Match.', [
+    P.preconditionRequired,
+  ])
+  async complete(
+    @Param('id', uuidParam('id')) id: string,
+    @IfMatch(IfMatchPipe) expectedVersions: readonly number[] | undefined,
+    @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const outcome = await this.commands.execute(
+      new CompleteTodoCommand(
+        id,
+        expectedVersions,
+        idempotency && { ...idempotency, respond: changedResponse },
+      ),
+    );
+    return sendOutcome(response, outcome, changedResponse);
   }
 }

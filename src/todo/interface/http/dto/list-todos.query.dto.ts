@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../../../application/queries/list-todos.query';
 
 export class ListTodosQueryDto {
@@ -29,4 +29,14 @@ export class ListTodosQueryDto {
   @Min(1)
   @Max(LIST_LIMIT_MAX)
   limit?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Opaque: the `nextCursor` of the previous page (also in its `Link: <…>; rel="next"`).',
+    type: String,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
 }

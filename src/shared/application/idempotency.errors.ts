@@ -1,0 +1,25 @@
+import { DomainError } from '../domain/domain-error';
+
+/** Another request with the same idempotency key is being processed right now. */
+export class IdempotencyKeyInFlightError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_IN_FLIGHT';
+  readonly kind = 'conflict';
+
+  constructor() {
+    super(
+      'A request with this Idempotency-Key is still being processed; retry once it has finished.',
+    );
+  }
+}
+
+/** The idempotency key was already used for a different request. */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  readonly kind = 'unprocessable';
+
+  constructor() {
+    super(
+      'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { SqlTransaction } from '../../event-store';
+import { IdempotencyKeyInFlightError } from '../application/idempotency.errors';
+import { IdempotencyKeyTakenSignal, IdempotencyStore } from '../application/idempotency-store';
+import type { IdempotencyRecord, StoredResponse } from '../application/idempotency-store';
+
+// Two-key advisory locks live apart from the one-key lock the migrations take; this class id
+// keeps them apart from any other two-key lock as well.
+const LOCK_CLASS = 1_764_230_500;
+
+const FIND = `
+  SELECT key, fingerprint, response FROM idempotency_keys
+  WHERE key = $1 AND expires_at > now()`;
+
+// An expired record of the same key is replaced; a live one is left alone (no row returned).
+const RECORD = `
+  INSERT INTO idempotency_keys (key, fingerprint, response, expires_at)
+  VALUES ($1, $2, $3::jsonb, now() + make_interval(secs => $4))
+  ON CONFLICT (key) DO UPDATE
+    SET fingerprint = EXCLUDED.fingerprint, response = EXCLUDED.response,
+        created_at = now(), expires_at = EXCLUDED.expires_at
+    WHERE idempotency_keys.expires_at <= now()
+  RETURNING key`;
+
+const DELETE_EXPIRED = `
+  DELETE FROM idempotency_keys
+  WHERE key IN (
+    SELECT key FROM idempotency_keys WHERE expires_at <= now() ORDER BY expires_at LIMIT $1
+    FOR UPDATE SKIP LOCKED)`;
+
+type Row = { key: string; fingerprint: string; response: StoredResponse };
+
+@Injectable()
+export class PostgresIdempotencyStore extends IdempotencyStore {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async find(key: string): Promise<IdempotencyRecord | undefined> {
+    const rows: Row[] = await this.dataSource.query(FIND, [key]);
+    return rows[0];
+  }
+
+  async record(
+    transaction: SqlTransaction,
+    record: IdempotencyRecord,
+    ttlSeconds: number,
+  ): Promise<void> {
+    // A transaction-scoped lock on the key: a twin request that reaches this point while this
+    // transaction is open learns at once that the key is in flight, instead of waiting on the
+    // primary key; the lock is released by the commit or the rollback, also if the process dies.
+    // Two keys with the same 32-bit hash can only cause a spurious, retryable 409 while both are
+    // being written; the primary key, not the lock, is what keeps a key to one write.
+    const { rows } = await transaction.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked',
+      [LOCK_CLASS, record.key],
+    );
+    if (rows[0]?.locked !== true) throw new IdempotencyKeyInFlightError();
+    const inserted = await transaction.query(RECORD, [
+      record.key,
+      record.fingerprint,
+      JSON.stringify(record.response),
+      ttlSeconds,
+    ]);
+    if (inserted.rows.length === 0) throw new IdempotencyKeyTakenSignal(record.key);
+  }
+
+  async deleteExpired(limit: number): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query(DELETE_EXPIRED, [limit]);
+    return result[1];
+  }
+}

@@ -1,0 +1,81 @@
+import { HttpException, HttpStatus, Injectable, createParamDecorator } from '@nestjs/common';
+import type { ExecutionContext, PipeTransform } from '@nestjs/common';
+import type { Request } from 'express';
+import { WriteSettings } from '../../application/write-settings';
+import { RequestValidationError } from './request-validation.error';
+
+/** The strong entity tag of a resource at `version` (RFC 9110 §8.8.3). */
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/** `If-Match` as a condition on versions: any current version, or one of a list. */
+export type IfMatchCondition = { any: true } | { any: false; versions: number[] };
+
+// entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E / obs-text (RFC 9110 §8.8.3)
+const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"$/;
+const VERSION = /^[1-9]\d{0,15}$/;
+
+/**
+ * Parses an `If-Match` field value (RFC 9110 §13.1.1): `*`, or a comma-separated list of entity
+ * tags. Matching is strong, so weak tags and tags this service never issues are kept out of the
+ * list: they can never match, and a list of only those fails the precondition.
+ *
+ * @throws RequestValidationError when the value is not `*` or a list of entity tags.
+ */
+export function parseIfMatch(value: string): IfMatchCondition {
+  const trimmed = value.trim();
+  if (trimmed === '*') return { any: true };
+  const members = trimmed.split(',').map((member) => member.trim());
+  const versions: number[] = [];
+  for (const member of members) {
+    // The list syntax allows empty elements (RFC 9110 §5.6.1); a value of only those does not.
+    if (member === '') continue;
+    const match = ENTITY_TAG.exec(member);
+    if (!match) throw invalid();
+    const [, weak, tag = ''] = match;
+    if (weak === undefined && VERSION.test(tag)) versions.push(Number(tag));
+  }
+  if (members.every((member) => member === '')) throw invalid();
+  return { any: false, versions };
+}
+
+function invalid(): RequestValidationError {
+  return new RequestValidationError([
+    {
+      field: 'If-Match',
+      messages: ['If-Match must be * or a comma-separated list of entity tags such as "3"'],
+    },
+  ]);
+}
+
+/**
+ * Turns the `If-Match` header into the versions a write accepts (`undefined`: any). In strict
+ * mode (`REQUIRE_IF_MATCH=true`) a write without it is refused with 428 (RFC 6585), so no
+ * client can overwrite a change it has not seen.
+ */
+@Injectable()
+export class IfMatchPipe implements PipeTransform<unknown, readonly number[] | undefined> {
+  constructor(private readonly settings: WriteSettings) {}
+
+  transform(value: unknown): readonly number[] | undefined {
+    if (value === undefined) {
+      if (this.settings.requireIfMatch) {
+        throw new HttpException(
+          'This write needs an If-Match header with the ETag of the version it changes.',
+          HttpStatus.PRECONDITION_REQUIRED,
+        );
+      }
+      return undefined;
+    }
+    if (typeof value !== 'string') throw invalid();
+    const condition = parseIfMatch(value);
+    return condition.any ? undefined : condition.versions;
+  }
+}
+
+/** The raw `If-Match` header; use with `IfMatchPipe`: `@IfMatch(IfMatchPipe)`. */
+export const IfMatch = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): unknown =>
+    context.switchToHttp().getRequest<Request>().headers['if-match'],
+);
