@@ -341,7 +341,7 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
 
   describe('keyset pagination', () => {
     it('walks every page while others insert: each todo that existed at the start is seen once', async () => {
-      const mine = await Promise.all(Array.from({ length: 12 }, () => create()));
+      const mine = await Promise.all(Array.from({ length: 25 }, () => create()));
       const ids = async () =>
         (await dataSource.query<{ id: string }[]>('SELECT id FROM todo_read_views')).map(
           (row) => row.id,
@@ -349,14 +349,15 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
       const before = await ids();
       const seen = new Map<string, number>();
       let cursor: string | null = null;
+      let pages = 0;
       for (let page = 0; page < 1000; page++) {
+        pages++;
         const url: string =
-          cursor === null ? '/todos?limit=25' : `/todos?limit=25&cursor=${cursor}`;
+          cursor === null ? '/todos?limit=10' : `/todos?limit=10&cursor=${cursor}`;
         const [response] = await Promise.all([
           request(http).get(url).expect(200),
-          // Other clients keep creating todos (newer ones sort before the cursor).
-          create(),
-          create(),
+          // Other clients keep creating todos meanwhile (newer ones sort before the cursor).
+          ...(page < 10 ? [create(), create()] : []),
         ]);
         const body = response.body as ListBody;
         for (const item of body.items) seen.set(item.id, (seen.get(item.id) ?? 0) + 1);
@@ -365,11 +366,11 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
           break;
         }
         expect(response.headers.link).toBe(
-          `</todos?limit=25&cursor=${body.nextCursor}>; rel="next"`,
+          `</todos?limit=10&cursor=${body.nextCursor}>; rel="next"`,
         );
         cursor = body.nextCursor;
       }
-      expect(cursor).not.toBeNull();
+      expect(pages).toBeGreaterThanOrEqual(3);
       // Another suite deliberately deletes a read-model row to break its projection; only rows
       // that still exist at the end can be expected.
       const still = new Set(await ids());
