@@ -4,6 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config';
 import { provideDatabase } from './database/database-provider';
+import { registerProjectionCommands } from './event-store';
+import type { RunWithApp } from './event-store';
 import { DomainError } from './shared/domain/domain-error';
 import { registerTodoCommands } from './todo/interface/cli/todo.cli';
 import type { RunWithBuses } from './todo/interface/cli/todo.cli';
@@ -12,6 +14,8 @@ export type CliIo = {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stderr is a terminal (progress bars redraw in place then). */
+  stderrIsTTY?: boolean;
 };
 
 /**
@@ -26,17 +30,21 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
-  const run: RunWithBuses = async (work, print) => {
+  const withApp: RunWithApp = async (work, print) => {
     const json = program.opts<{ json?: boolean }>().json === true;
     const config = loadConfig(io.env);
     const database = await provideDatabase(config, () => undefined);
     try {
       const app = await NestFactory.createApplicationContext(
-        AppModule.forRoot({ database: { url: database.url, migrate: true, ...config.database } }),
+        AppModule.forRoot({
+          database: { url: database.url, migrate: true, ...config.database },
+          // A short-lived command must not start taking over subscriptions from the service.
+          subscriptions: { enabled: false },
+        }),
         { logger: false, abortOnError: false },
       );
       try {
-        const result = await work({ commands: app.get(CommandBus), queries: app.get(QueryBus) });
+        const result = await work(app);
         io.stdout(`${print(result, json)}\n`);
       } finally {
         await app.close();
@@ -45,7 +53,13 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       await database.stop();
     }
   };
+  const run: RunWithBuses = (work, print) =>
+    withApp((app) => work({ commands: app.get(CommandBus), queries: app.get(QueryBus) }), print);
   registerTodoCommands(program, run);
+  registerProjectionCommands(program, withApp, {
+    write: io.stderr,
+    isTTY: io.stderrIsTTY === true,
+  });
 
   try {
     await program.parseAsync([...args], { from: 'user' });

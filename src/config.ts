@@ -8,6 +8,10 @@ export type AppConfig = {
     poolSize: number;
     connectionTimeoutMs: number;
   };
+  subscriptions: {
+    enabled: boolean;
+    pollIntervalMs: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -30,11 +34,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       poolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
       connectionTimeoutMs: integer(env, 'DB_CONNECTION_TIMEOUT_MS', 5000, 1, 600_000),
     },
+    subscriptions: {
+      enabled: boolean(env, 'SUBSCRIPTIONS_ENABLED', true),
+      pollIntervalMs: integer(env, 'SUBSCRIPTIONS_POLL_MS', 1000, 10, 600_000),
+    },
   };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}".`);
 }
 
 function integer(

@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   try {
     app = await createApp({
       database: { url: database.url, migrate: true, ...config.database },
+      subscriptions: config.subscriptions,
     });
     await app.listen(config.port);
   } catch (error) {
