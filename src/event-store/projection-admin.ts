@@ -361,7 +361,9 @@ export class ProjectionAdmin {
           await client.query(`LOCK TABLE ${quote(live)}.${quote(table)} IN EXCLUSIVE MODE`);
         }
       }
-      const [searchPath] = (await client.query<{ path: string }>('SHOW search_path')).rows;
+      const [searchPath] = (
+        await client.query<{ path: string }>(`SELECT current_setting('search_path') AS path`)
+      ).rows;
       await this.useShadow(client, shadow, live);
       let position = from;
       let caughtUp = 0;
@@ -375,7 +377,9 @@ export class ProjectionAdmin {
         position = positionOf(last);
         caughtUp += events.length;
       }
-      await client.query(`SELECT set_config('search_path', $1, true)`, [searchPath?.path ?? '']);
+      await client.query(`SELECT set_config('search_path', $1, true)`, [
+        searchPath?.path ?? quote(live),
+      ]);
 
       if (target.kind === 'subscription') {
         await client.query(
