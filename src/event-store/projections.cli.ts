@@ -153,7 +153,7 @@ function statusTable(statuses: readonly ProjectionStatus[]): string {
     String(s.head),
     String(s.lag),
     String(s.deadLetters),
-    s.rebuild ? `interrupted at ${s.rebuild.eventsProcessed} events` : '-',
+    s.rebuild ? `${s.rebuild.eventsProcessed} events so far (resumable)` : '-',
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)),
