@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { DataSource as DataSourceType } from 'typeorm';
 import { createScratchDatabase, openDataSource } from '../../test/support/database';
+import { waitFor } from '../../test/support/wait-for';
 import { InitialSchema1764230400000 } from '../database/migrations/1764230400000-initial-schema';
 import { LOG_START, readAfter } from './event-log-reader';
 import { InlineProjectionRegistry } from './inline-projection';
@@ -76,19 +77,26 @@ describe('the global-order migration', () => {
       const migrated = await openDataSource(scratch.url);
       try {
         const upcasters = new UpcasterRegistry();
-        const events = await migrated.transaction((manager) =>
-          readAfter(
-            {
-              query: async <Row>(sql: string, parameters?: readonly unknown[]) => {
-                const rows = await manager.query<Row[]>(sql, [...(parameters ?? [])]);
-                return { rows, rowCount: rows.length };
+        const read = () =>
+          migrated.transaction((manager) =>
+            readAfter(
+              {
+                query: async <Row>(sql: string, parameters?: readonly unknown[]) => {
+                  const rows = await manager.query<Row[]>(sql, [...(parameters ?? [])]);
+                  return { rows, rowCount: rows.length };
+                },
               },
-            },
-            upcasters,
-            LOG_START,
-            10,
-          ),
-        );
+              upcasters,
+              LOG_START,
+              10,
+            ),
+          );
+        // Transactions that started before the migration's (in any database of the server)
+        // hold its events back until they end: that is the gap-safety at work.
+        const events = await waitFor('the migrated events', async () => {
+          const found = await read();
+          return found.length > 0 ? found : undefined;
+        });
         expect(events.map((event) => [event.sequence, event.data, event.schemaVersion])).toEqual([
           [1, { n: 1 }, 1],
           [2, { n: 2 }, 1],
