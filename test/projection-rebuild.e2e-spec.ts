@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CommandBus } from '@nestjs/cqrs';
+import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
@@ -171,6 +172,21 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
       return feed.length === 1;
     });
     expect((await activity()).feed).toHaveLength(before.feed.length + 1);
+  });
+
+  it('refuses a second rebuild of the same projection while one runs', async () => {
+    // Another process rebuilding holds this session lock (key: rebuild, projection name).
+    const other = new Client({ connectionString: scratch.url });
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(741003, hashtext('todo_read_views'))`);
+      await expect(admin.rebuild('todo_read_views')).rejects.toMatchObject({
+        code: 'PROJECTION_REBUILD_IN_PROGRESS',
+      });
+    } finally {
+      await other.end();
+    }
+    await expect(admin.rebuild('todo_read_views')).resolves.toMatchObject({ resumed: false });
   });
 
   it('refuses unknown projections', async () => {

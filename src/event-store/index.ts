@@ -26,6 +26,7 @@ export {
   ProjectionNotFoundError,
   ProjectionNotParkedError,
   ProjectionNotRebuildableError,
+  ProjectionRebuildInProgressError,
 } from './projection.errors';
 export { registerProjectionCommands } from './projections.cli';
 export type { AppLookup, ProgressOutput, RunWithApp } from './projections.cli';

@@ -23,3 +23,4 @@ export async function rollbackQuietly(client: ClientBase): Promise<void> {
 // subscription's name hashed by PostgreSQL.
 export const LEADER_LOCK = 741_001;
 export const BATCH_LOCK = 741_002;
+export const REBUILD_LOCK = 741_003;

@@ -7,11 +7,12 @@ import { LOG_START, positionOf, readAfter } from './event-log-reader';
 import type { LogPosition } from './event-log-reader';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
-import { BATCH_LOCK, rollbackQuietly, sqlTransactionOf } from './pg-transaction';
+import { BATCH_LOCK, REBUILD_LOCK, rollbackQuietly, sqlTransactionOf } from './pg-transaction';
 import {
   ProjectionNotFoundError,
   ProjectionNotParkedError,
   ProjectionNotRebuildableError,
+  ProjectionRebuildInProgressError,
 } from './projection.errors';
 import { SubscriptionRegistry } from './subscription';
 import type { PositionedEvent } from './subscription';
@@ -228,7 +229,8 @@ export class ProjectionAdmin {
    * (renaming their indexes to the live ones' names). Readers wait only for that swap; writers
    * of an inline projection too, subscription workers pause for it.
    *
-   * @throws ProjectionNotFoundError, ProjectionNotRebuildableError
+   * @throws ProjectionNotFoundError, ProjectionNotRebuildableError,
+   *   ProjectionRebuildInProgressError
    */
   async rebuild(name: string, options: RebuildOptions = {}): Promise<RebuildResult> {
     const target = this.rebuildable(name);
@@ -242,6 +244,12 @@ export class ProjectionAdmin {
     client.on('error', () => undefined); // surfaces as the failing query's error instead
     await client.connect();
     try {
+      // Held for the whole rebuild and released with the connection, even if this process dies.
+      const { rows: locked } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+        [REBUILD_LOCK, target.name],
+      );
+      if (!locked[0]?.locked) throw new ProjectionRebuildInProgressError(target.name);
       const live = await this.liveSchema(client, target);
       const shadow = `rebuild_${target.name}`;
       const {

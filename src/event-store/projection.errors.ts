@@ -29,6 +29,18 @@ export class ProjectionNotRebuildableError extends DomainError {
   }
 }
 
+/** Another process is rebuilding the same projection right now. */
+export class ProjectionRebuildInProgressError extends DomainError {
+  readonly code = 'PROJECTION_REBUILD_IN_PROGRESS';
+  readonly kind = 'conflict';
+
+  constructor(readonly projection: string) {
+    super(`Projection "${projection}" is being rebuilt by another process; try again later.`, {
+      projection,
+    });
+  }
+}
+
 /** `resume` on a subscription that is not parked. */
 export class ProjectionNotParkedError extends DomainError {
   readonly code = 'PROJECTION_NOT_PARKED';
