@@ -13,6 +13,8 @@ type Daily = {
 
 const TYPE = 'urn:todo-service:problem:';
 
+jest.setTimeout(60_000);
+
 describe('Activity module over the whole app (e2e)', () => {
   let app: NestExpressApplication;
   let http: ReturnType<NestExpressApplication['getHttpServer']>;

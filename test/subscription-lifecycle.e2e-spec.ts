@@ -3,6 +3,8 @@ import { createApp } from '../src/app.factory';
 import { createScratchDatabase } from './support/database';
 import { waitFor } from './support/wait-for';
 
+jest.setTimeout(60_000);
+
 describe('subscription workers in the app lifecycle (e2e)', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let monitor: Client;

@@ -9,6 +9,8 @@ import { InlineProjectionRegistry } from './inline-projection';
 import { PostgresEventStore } from './postgres-event-store';
 import { UpcasterRegistry } from './upcaster';
 
+jest.setTimeout(60_000);
+
 describe('schema evolution', () => {
   let dataSource: DataSourceType;
 

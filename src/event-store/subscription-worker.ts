@@ -147,30 +147,31 @@ export class SubscriptionWorker {
     let events: PositionedEvent[] = [];
     await client.query('BEGIN');
     try {
-      // A rebuild swapping this subscription's tables takes this lock to pause the runner.
+      // Serialises batches of this subscription across instances (a standby that just took
+      // over, a rebuild swapping its tables).
       await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BATCH_LOCK, this.name]);
-      await client.query(
-        'INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING',
-        [this.name],
-      );
+      // No write before the read: a transaction id of our own would lower the horizon the read
+      // stops at (a snapshot's xmin counts the reader's own transaction).
       const { rows } = await client.query<{
         transaction_id: string;
         global_position: string;
         status: string;
       }>(
         `SELECT transaction_id::text AS transaction_id, global_position, status
-         FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
+         FROM projection_checkpoints WHERE name = $1`,
         [this.name],
       );
       const row = rows[0];
-      if (!row || row.status === 'parked') {
+      if (row?.status === 'parked') {
         await client.query('COMMIT');
         return 'parked';
       }
-      checkpoint = {
-        transactionId: row.transaction_id,
-        globalPosition: Number(row.global_position),
-      };
+      if (row) {
+        checkpoint = {
+          transactionId: row.transaction_id,
+          globalPosition: Number(row.global_position),
+        };
+      }
       const isolating = this.suspect !== undefined && compare(checkpoint, this.suspect) < 0;
       const size = isolating ? 1 : this.options.batchSize;
       events = await readAfter(tx, this.upcasters, checkpoint, size);
@@ -183,8 +184,10 @@ export class SubscriptionWorker {
       const handled = events.filter((event) => wanted.has(event.type));
       if (handled.length > 0) await this.subscription.handle(tx, handled);
       await client.query(
-        `UPDATE projection_checkpoints
-         SET transaction_id = $2::xid8, global_position = $3, updated_at = now() WHERE name = $1`,
+        `INSERT INTO projection_checkpoints (name, transaction_id, global_position)
+         VALUES ($1, $2::xid8, $3)
+         ON CONFLICT (name) DO UPDATE
+         SET transaction_id = $2::xid8, global_position = $3, updated_at = now()`,
         [this.name, last.transactionId, last.globalPosition],
       );
       await client.query('COMMIT');
@@ -226,11 +229,16 @@ export class SubscriptionWorker {
       await this.sleep(delay);
       return 'more';
     }
-    await this.park(client, event, error);
+    await this.park(client, checkpoint, event, error);
     return 'parked';
   }
 
-  private async park(client: Client, event: PositionedEvent, error: unknown): Promise<void> {
+  private async park(
+    client: Client,
+    checkpoint: LogPosition,
+    event: PositionedEvent,
+    error: unknown,
+  ): Promise<void> {
     await client.query('BEGIN');
     try {
       await client.query(
@@ -249,8 +257,10 @@ export class SubscriptionWorker {
         ],
       );
       await client.query(
-        `UPDATE projection_checkpoints SET status = 'parked', updated_at = now() WHERE name = $1`,
-        [this.name],
+        `INSERT INTO projection_checkpoints (name, transaction_id, global_position, status)
+         VALUES ($1, $2::xid8, $3, 'parked')
+         ON CONFLICT (name) DO UPDATE SET status = 'parked', updated_at = now()`,
+        [this.name, checkpoint.transactionId, checkpoint.globalPosition],
       );
       await client.query('COMMIT');
     } catch (parkError) {

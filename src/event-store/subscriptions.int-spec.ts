@@ -22,6 +22,8 @@ const options = {
   retryBaseMs: 10,
 };
 
+jest.setTimeout(60_000);
+
 describe('subscriptions', () => {
   let dataSource: DataSource;
   let store: PostgresEventStore;
