@@ -16,12 +16,14 @@ type Row = {
   metadata: Record<string, unknown> | null;
   created_at: Date;
   global_position: string;
-  transaction_id: string;
+  transaction_id_text: string;
   schema_version: number;
 };
 
+// The text form gets its own name: an output column called transaction_id would win over the
+// xid8 column in ORDER BY and sort ids as strings ('1001' < '926').
 const COLUMNS = `aggregate_id, sequence, event_id, event_type, payload, metadata, created_at,
-  global_position, transaction_id::text AS transaction_id, schema_version`;
+  global_position, transaction_id::text AS transaction_id_text, schema_version`;
 
 // Only transactions below the oldest one still running are complete: every event they will
 // ever have is visible now. Reading beyond that horizon could pass a position whose
@@ -65,7 +67,7 @@ export async function readAfter(
     metadata: row.metadata ?? {},
     recordedAt: row.created_at,
     globalPosition: Number(row.global_position),
-    transactionId: row.transaction_id,
+    transactionId: row.transaction_id_text,
     schemaVersion: row.schema_version,
   }));
 }
