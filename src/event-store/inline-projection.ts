@@ -38,6 +38,7 @@ export class InlineProjectionRegistry {
     this.projections.set(projection.name, projection);
   }
 
+  /** Every registered projection, in registration order. */
   all(): InlineProjection[] {
     return [...this.projections.values()];
   }

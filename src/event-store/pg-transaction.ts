@@ -18,9 +18,3 @@ export async function rollbackQuietly(client: ClientBase): Promise<void> {
     // A broken connection has lost the transaction anyway; the first error is the one to report.
   }
 }
-
-// Two-key advisory locks: the first key says what the lock is for, the second is the
-// subscription's name hashed by PostgreSQL.
-export const LEADER_LOCK = 741_001;
-export const BATCH_LOCK = 741_002;
-export const REBUILD_LOCK = 741_003;

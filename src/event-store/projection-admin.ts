@@ -7,7 +7,8 @@ import { LOG_START, positionOf, readAfter } from './event-log-reader';
 import type { LogPosition } from './event-log-reader';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
-import { BATCH_LOCK, REBUILD_LOCK, rollbackQuietly, sqlTransactionOf } from './pg-transaction';
+import { BATCH_LOCK, REBUILD_LOCK } from './advisory-locks';
+import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
 import {
   ProjectionNotFoundError,
   ProjectionNotParkedError,

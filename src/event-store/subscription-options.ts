@@ -12,6 +12,7 @@ export type SubscriptionOptions = {
   retryBaseMs: number;
 };
 
+/** What a process uses for every option it is not given. */
 export const DEFAULT_SUBSCRIPTION_OPTIONS: SubscriptionOptions = {
   enabled: true,
   pollIntervalMs: 1000,

@@ -1,7 +1,8 @@
 import type { Client } from 'pg';
 import { LOG_START, positionOf, readAfter } from './event-log-reader';
 import type { LogPosition } from './event-log-reader';
-import { BATCH_LOCK, LEADER_LOCK, rollbackQuietly, sqlTransactionOf } from './pg-transaction';
+import { BATCH_LOCK, LEADER_LOCK } from './advisory-locks';
+import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
 import type { EventSubscription, PositionedEvent } from './subscription';
 import type { SubscriptionOptions } from './subscription-options';
 import type { UpcasterRegistry } from './upcaster';

@@ -41,6 +41,7 @@ const NAME = /^[a-z][a-z0-9_]{0,47}$/;
 export class SubscriptionRegistry {
   private readonly subscriptions = new Map<string, EventSubscription>();
 
+  /** @throws Error when the name is malformed or already taken. */
   register<E extends Event>(subscription: EventSubscription<E>): void {
     if (!NAME.test(subscription.name)) {
       throw new Error(
@@ -53,10 +54,12 @@ export class SubscriptionRegistry {
     this.subscriptions.set(subscription.name, subscription);
   }
 
+  /** Every registered subscription, in registration order. */
   all(): EventSubscription[] {
     return [...this.subscriptions.values()];
   }
 
+  /** The subscription registered under `name`, if any. */
   find(name: string): EventSubscription | undefined {
     return this.subscriptions.get(name);
   }
