@@ -47,6 +47,33 @@ describe('schema evolution', () => {
       'SELECT schema_version, payload FROM events WHERE aggregate_id = $1 ORDER BY sequence',
       [streamId],
     );
+    // Subscribers read it in the current shape too.
+    const [first] = await dataSource.query<{ tx: string; position: string }[]>(
+      `SELECT transaction_id::text AS tx, global_position AS position FROM events
+       WHERE aggregate_id = $1 AND sequence = 1`,
+      [streamId],
+    );
+    const followed = await waitFor('the v1 event below the horizon', async () => {
+      const [event] = await dataSource.transaction((manager) =>
+        readAfter(
+          {
+            query: async <Row>(sql: string, parameters?: readonly unknown[]) => {
+              const rows = await manager.query<Row[]>(sql, [...(parameters ?? [])]);
+              return { rows, rowCount: rows.length };
+            },
+          },
+          upcasters,
+          { transactionId: first?.tx ?? '0', globalPosition: Number(first?.position) - 1 },
+          1,
+        ),
+      );
+      return event;
+    });
+    expect(followed).toMatchObject({
+      streamId,
+      schemaVersion: 1,
+      data: { price: { amount: 250, currency: 'EUR' } },
+    });
     // The log itself is never rewritten: the old payload stays as it was stored.
     expect(stored).toEqual([
       { schema_version: 1, payload: { cents: 250 } },
