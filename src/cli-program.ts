@@ -6,6 +6,8 @@ import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config';
 import { provideDatabase } from './database/database-provider';
 import { runWithRequestContext } from './shared/application/request-context';
+import { registerProjectionCommands } from './event-store';
+import type { RunWithApp } from './event-store';
 import { DomainError } from './shared/domain/domain-error';
 import { registerTodoCommands } from './todo/interface/cli/todo.cli';
 import type { RunWithBuses } from './todo/interface/cli/todo.cli';
@@ -14,6 +16,8 @@ export type CliIo = {
   env: NodeJS.ProcessEnv;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stderr is a terminal (progress bars redraw in place then). */
+  stderrIsTTY?: boolean;
 };
 
 /**
@@ -28,7 +32,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
 
-  const run: RunWithBuses = async (work, print) => {
+  const withApp: RunWithApp = async (work, print) => {
     const json = program.opts<{ json?: boolean }>().json === true;
     const config = loadConfig(io.env);
     const database = await provideDatabase(config, () => undefined);
@@ -37,14 +41,14 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         AppModule.forRoot({
           database: { url: database.url, migrate: true, ...config.database },
           write: config.write,
+          // A short-lived command must not start taking over subscriptions from the service.
+          subscriptions: { enabled: false },
         }),
         { logger: false, abortOnError: false },
       );
       try {
         // One correlation id per invocation, recorded in the metadata of the events it writes.
-        const result = await runWithRequestContext({ requestId: randomUUID() }, () =>
-          work({ commands: app.get(CommandBus), queries: app.get(QueryBus) }),
-        );
+        const result = await runWithRequestContext({ requestId: randomUUID() }, () => work(app));
         io.stdout(`${print(result, json)}\n`);
       } finally {
         await app.close();
@@ -53,7 +57,13 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
       await database.stop();
     }
   };
+  const run: RunWithBuses = (work, print) =>
+    withApp((app) => work({ commands: app.get(CommandBus), queries: app.get(QueryBus) }), print);
   registerTodoCommands(program, run);
+  registerProjectionCommands(program, withApp, {
+    write: io.stderr,
+    isTTY: io.stderrIsTTY === true,
+  });
 
   try {
     await program.parseAsync([...args], { from: 'user' });

@@ -5,6 +5,7 @@ runCli(process.argv.slice(2), {
   env: process.env,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTTY: process.stderr.isTTY,
 })
   .then((code) => process.exit(code))
   .catch((error: unknown) => {

@@ -14,6 +14,10 @@ export type AppConfig = {
     connectionTimeoutMs: number;
   };
   write: WriteSettings;
+  subscriptions: {
+    enabled: boolean;
+    pollIntervalMs: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -48,11 +52,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       ),
       cursorSecret: cursorSecret(env),
     },
+    subscriptions: {
+      enabled: boolean(env, 'SUBSCRIPTIONS_ENABLED', true),
+      pollIntervalMs: integer(env, 'SUBSCRIPTIONS_POLL_MS', 1000, 10, 600_000),
+    },
   };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}".`);
 }
 
 function integer(
@@ -69,14 +85,6 @@ function integer(
     throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}".`);
   }
   return value;
-}
-
-function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = nonEmpty(env[name]);
-  if (raw === undefined) return fallback;
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
 }
 
 function cursorSecret(env: NodeJS.ProcessEnv): string {

@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     app = await createApp({
       database: { url: database.url, migrate: true, ...config.database },
       write: config.write,
+      subscriptions: config.subscriptions,
     });
     await (config.host === undefined
       ? app.listen(config.port)

@@ -8,3 +8,25 @@ export type { AppendOptions, AppendResult, ReadStreamOptions } from './event-sto
 export { EventStoreModule } from './event-store.module';
 export { InlineProjectionRegistry } from './inline-projection';
 export type { InlineProjection, SqlTransaction } from './inline-projection';
+export { SubscriptionRegistry } from './subscription';
+export type { EventSubscription, PositionedEvent } from './subscription';
+export { DEFAULT_SUBSCRIPTION_OPTIONS } from './subscription-options';
+export type { SubscriptionOptions } from './subscription-options';
+export { UpcasterRegistry } from './upcaster';
+export type { Upcaster } from './upcaster';
+export { ProjectionAdmin } from './projection-admin';
+export type {
+  DeadLetter,
+  ProjectionStatus,
+  RebuildOptions,
+  RebuildProgress,
+  RebuildResult,
+} from './projection-admin';
+export {
+  ProjectionNotFoundError,
+  ProjectionNotParkedError,
+  ProjectionNotRebuildableError,
+  ProjectionRebuildInProgressError,
+} from './projection.errors';
+export { registerProjectionCommands } from './projections.cli';
+export type { AppLookup, ProgressOutput, RunWithApp } from './projections.cli';

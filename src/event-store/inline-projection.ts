@@ -18,6 +18,12 @@ export interface InlineProjection<E extends Event = Event> {
   readonly name: string;
   /** Event types this projection wants; it is not called for others. */
   readonly eventTypes: readonly E['type'][];
+  /**
+   * The tables `apply` writes, unqualified, in the current schema; defaults to `[name]`. The
+   * projection is rebuilt into shadow copies of them found first on the `search_path`, so
+   * `apply` must name its tables without a schema.
+   */
+  readonly tables?: readonly string[];
   apply(transaction: SqlTransaction, events: readonly RecordedEvent<E>[]): Promise<void>;
 }
 
@@ -30,6 +36,11 @@ export class InlineProjectionRegistry {
       throw new Error(`An inline projection named "${projection.name}" is already registered.`);
     }
     this.projections.set(projection.name, projection);
+  }
+
+  /** Every registered projection, in registration order. */
+  all(): InlineProjection[] {
+    return [...this.projections.values()];
   }
 
   /** The projections interested in at least one of `eventTypes`, in registration order. */

@@ -7,6 +7,7 @@ import { EventStore } from './event-store';
 import type { AppendOptions, AppendResult, ReadStreamOptions } from './event-store';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
+import { UpcasterRegistry } from './upcaster';
 
 type EventRow = {
   sequence: string;
@@ -15,11 +16,12 @@ type EventRow = {
   payload: Record<string, unknown>;
   metadata: EventMetadata | null;
   created_at: Date;
+  schema_version: number;
 };
 
 // NULL bounds mean "unbounded", so one statement (on the primary key) serves every slice.
 const READ_STREAM = `
-  SELECT sequence, event_id, event_type, payload, metadata, created_at
+  SELECT sequence, event_id, event_type, payload, metadata, created_at, schema_version
   FROM events
   WHERE aggregate_id = $1
     AND sequence >= COALESCE($2::bigint, 1)
@@ -31,9 +33,10 @@ const READ_STREAM = `
 // version is behind or ahead of the stream; two writers that both pass it collide on the
 // primary key (aggregate_id, sequence), so the database, not this process, picks the winner.
 const APPEND = `
-  INSERT INTO events (aggregate_id, sequence, event_type, payload, metadata)
-  SELECT $1::uuid, $2::bigint + e.ord, e.event_type, e.payload, e.metadata
-  FROM unnest($3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY AS e(event_type, payload, metadata, ord)
+  INSERT INTO events (aggregate_id, sequence, event_type, payload, metadata, schema_version)
+  SELECT $1::uuid, $2::bigint + e.ord, e.event_type, e.payload, e.metadata, e.schema_version
+  FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::int[])
+    WITH ORDINALITY AS e(event_type, payload, metadata, schema_version, ord)
   WHERE $2::bigint = (SELECT COALESCE(MAX(sequence), 0) FROM events WHERE aggregate_id = $1::uuid)
   RETURNING sequence, event_id, created_at`;
 
@@ -48,6 +51,7 @@ export class PostgresEventStore extends EventStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly projections: InlineProjectionRegistry,
+    private readonly upcasters: UpcasterRegistry = new UpcasterRegistry(),
   ) {
     super();
   }
@@ -67,7 +71,7 @@ export class PostgresEventStore extends EventStore {
       (row) =>
         ({
           type: row.event_type,
-          data: row.payload,
+          data: this.upcasters.upcast(row.event_type, row.schema_version, row.payload),
           streamId,
           sequence: Number(row.sequence),
           eventId: row.event_id,
@@ -132,6 +136,7 @@ export class PostgresEventStore extends EventStore {
           events.map((event) => event.type),
           events.map((event) => JSON.stringify(event.data)),
           events.map((event) => JSON.stringify(event.metadata ?? {})),
+          events.map((event) => this.upcasters.currentVersion(event.type)),
         ],
         true,
       );

@@ -1,5 +1,12 @@
+import { ActivityTables1764230600001 } from '../../activity/infrastructure/migrations/1764230600001-activity-tables';
 import { InitialSchema1764230400000 } from './1764230400000-initial-schema';
 import { IdempotencyKeys1764230500000 } from './1764230500000-idempotency-keys';
+import { GlobalOrderAndSubscriptions1764230600000 } from './1764230600000-global-order-and-subscriptions';
 
-/** Every schema migration, oldest first. */
-export const migrations = [InitialSchema1764230400000, IdempotencyKeys1764230500000];
+/** Every schema migration, oldest first. Modules keep their own migration classes beside them. */
+export const migrations = [
+  InitialSchema1764230400000,
+  IdempotencyKeys1764230500000,
+  GlobalOrderAndSubscriptions1764230600000,
+  ActivityTables1764230600001,
+];

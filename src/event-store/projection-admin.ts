@@ -1,0 +1,545 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { DATABASE_OPTIONS } from '../database/database.options';
+import type { DatabaseOptions } from '../database/database.options';
+import { LOG_START, positionOf, readAfter } from './event-log-reader';
+import type { LogPosition } from './event-log-reader';
+import { InlineProjectionRegistry } from './inline-projection';
+import type { SqlTransaction } from './inline-projection';
+import { BATCH_LOCK, REBUILD_LOCK } from './advisory-locks';
+import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
+import {
+  ProjectionNotFoundError,
+  ProjectionNotParkedError,
+  ProjectionNotRebuildableError,
+  ProjectionRebuildInProgressError,
+} from './projection.errors';
+import { SubscriptionRegistry } from './subscription';
+import type { PositionedEvent } from './subscription';
+import { UpcasterRegistry } from './upcaster';
+
+/** Where a projection stands. Lag is the number of events in the log after its checkpoint. */
+export type ProjectionStatus = {
+  name: string;
+  /** `inline`: updated in the appending transaction; `subscription`: by a background worker. */
+  kind: 'inline' | 'subscription';
+  /** `running`, `parked` (stopped at a dead letter), or `not started` (no checkpoint yet). */
+  state: 'running' | 'parked' | 'not started';
+  /** Global position of the last event handled (0: none); inline projections are always current. */
+  checkpoint: number;
+  /** Highest global position in the log. */
+  head: number;
+  lag: number;
+  deadLetters: number;
+  /** Set while a rebuild is under way or was interrupted (it resumes on the next run). */
+  rebuild?: { eventsProcessed: number; startedAt: Date };
+};
+
+/** An event a subscription could not handle, kept with the error that stopped it. */
+export type DeadLetter = {
+  id: number;
+  projection: string;
+  globalPosition: number;
+  eventId: string;
+  eventType: string;
+  streamId: string;
+  attempts: number;
+  error: string;
+  parkedAt: Date;
+};
+
+export type RebuildProgress = {
+  processed: number;
+  /** Events in the log when the rebuild (re)started: an estimate of the work. */
+  total: number;
+  eventsPerSecond: number;
+};
+
+export type RebuildOptions = {
+  /** Throw away an interrupted rebuild instead of resuming it. */
+  restart?: boolean;
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+};
+
+export type RebuildResult = { processed: number; resumed: boolean; seconds: number };
+
+type Rebuildable = {
+  name: string;
+  kind: 'inline' | 'subscription';
+  tables: readonly string[];
+  eventTypes: ReadonlySet<string>;
+  apply(tx: SqlTransaction, events: readonly PositionedEvent[]): Promise<void>;
+};
+
+type RebuildRow = {
+  transaction_id: string;
+  global_position: string;
+  events_processed: string;
+  started_at: Date;
+};
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Operations on projections: status and lag, dead letters, resuming a parked subscription, and
+ * rebuilding a projection from the whole log into shadow tables that replace the live ones in
+ * one transaction at the end, while the service keeps serving.
+ */
+@Injectable()
+export class ProjectionAdmin {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly inline: InlineProjectionRegistry,
+    private readonly subscriptions: SubscriptionRegistry,
+    private readonly upcasters: UpcasterRegistry,
+    @Inject(DATABASE_OPTIONS) private readonly database: DatabaseOptions,
+  ) {}
+
+  /** Every registered projection with its state and lag, inline ones first. */
+  async status(): Promise<ProjectionStatus[]> {
+    const [head] = await this.dataSource.query<{ head: string }[]>(
+      'SELECT COALESCE(MAX(global_position), 0) AS head FROM events',
+    );
+    const headPosition = Number(head?.head ?? 0);
+    const rebuilds = new Map(
+      (
+        await this.dataSource.query<(RebuildRow & { name: string })[]>(
+          'SELECT name, events_processed, started_at FROM projection_rebuilds',
+        )
+      ).map((row) => [
+        row.name,
+        { eventsProcessed: Number(row.events_processed), startedAt: row.started_at },
+      ]),
+    );
+    const statuses: ProjectionStatus[] = this.inline.all().map((projection) => ({
+      name: projection.name,
+      kind: 'inline',
+      state: 'running',
+      checkpoint: headPosition,
+      head: headPosition,
+      lag: 0,
+      deadLetters: 0,
+      ...withRebuild(rebuilds.get(projection.name)),
+    }));
+    for (const subscription of this.subscriptions.all()) {
+      const [row] = await this.dataSource.query<
+        { status: string; global_position: string; lag: string; dead_letters: string }[]
+      >(
+        `SELECT c.status, c.global_position,
+           (SELECT count(*) FROM events e
+            WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) AS lag,
+           (SELECT count(*) FROM projection_dead_letters d
+            WHERE d.projection = c.name AND d.resolved_at IS NULL) AS dead_letters
+         FROM projection_checkpoints c WHERE c.name = $1`,
+        [subscription.name],
+      );
+      const [all] = row
+        ? [undefined]
+        : await this.dataSource.query<{ count: string }[]>('SELECT count(*) FROM events');
+      statuses.push({
+        name: subscription.name,
+        kind: 'subscription',
+        state: row ? (row.status === 'parked' ? 'parked' : 'running') : 'not started',
+        checkpoint: Number(row?.global_position ?? 0),
+        head: headPosition,
+        lag: Number(row?.lag ?? all?.count ?? 0),
+        deadLetters: Number(row?.dead_letters ?? 0),
+        ...withRebuild(rebuilds.get(subscription.name)),
+      });
+    }
+    return statuses;
+  }
+
+  /** Unresolved dead letters, oldest first; of one projection when `name` is given. */
+  async deadLetters(name?: string): Promise<DeadLetter[]> {
+    const rows = await this.dataSource.query<
+      {
+        id: string;
+        projection: string;
+        global_position: string;
+        event_id: string;
+        event_type: string;
+        stream_id: string;
+        attempts: number;
+        error: string;
+        parked_at: Date;
+      }[]
+    >(
+      `SELECT id, projection, global_position, event_id, event_type, stream_id, attempts, error, parked_at
+       FROM projection_dead_letters
+       WHERE resolved_at IS NULL AND ($1::text IS NULL OR projection = $1)
+       ORDER BY id`,
+      [name ?? null],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      projection: row.projection,
+      globalPosition: Number(row.global_position),
+      eventId: row.event_id,
+      eventType: row.event_type,
+      streamId: row.stream_id,
+      attempts: row.attempts,
+      error: row.error,
+      parkedAt: row.parked_at,
+    }));
+  }
+
+  /**
+   * Lets a parked subscription run again: it retries the parked event, or with `skip` moves its
+   * checkpoint past it. Its dead letters are marked resolved.
+   *
+   * @throws ProjectionNotFoundError, ProjectionNotParkedError
+   */
+  async resume(name: string, options: { skip?: boolean } = {}): Promise<void> {
+    if (!this.subscriptions.find(name)) throw this.notFound(name);
+    await this.dataSource.transaction(async (manager) => {
+      const rows = await manager.query<{ status: string }[]>(
+        'SELECT status FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
+        [name],
+      );
+      if (rows[0]?.status !== 'parked') throw new ProjectionNotParkedError(name);
+      if (options.skip) {
+        await manager.query(
+          `UPDATE projection_checkpoints c
+           SET transaction_id = d.transaction_id, global_position = d.global_position
+           FROM (SELECT transaction_id, global_position FROM projection_dead_letters
+                 WHERE projection = $1 AND resolved_at IS NULL ORDER BY id DESC LIMIT 1) d
+           WHERE c.name = $1`,
+          [name],
+        );
+      }
+      await manager.query(
+        `UPDATE projection_checkpoints SET status = 'running', updated_at = now() WHERE name = $1`,
+        [name],
+      );
+      await manager.query(
+        `UPDATE projection_dead_letters SET resolved_at = now()
+         WHERE projection = $1 AND resolved_at IS NULL`,
+        [name],
+      );
+    });
+  }
+
+  /**
+   * Rebuilds a projection from the whole log. Its handler runs against shadow copies of its
+   * tables (same columns, constraints and indexes) in a schema of their own; progress is
+   * committed with each batch, so an interrupted rebuild resumes where it stopped. At the end,
+   * one transaction catches up the last events, drops the live tables and moves the shadows in
+   * (renaming their indexes to the live ones' names). Readers wait only for that swap; writers
+   * of an inline projection too, subscription workers pause for it.
+   *
+   * @throws ProjectionNotFoundError, ProjectionNotRebuildableError,
+   *   ProjectionRebuildInProgressError
+   */
+  async rebuild(name: string, options: RebuildOptions = {}): Promise<RebuildResult> {
+    const target = this.rebuildable(name);
+    const batchSize = options.batchSize ?? 500;
+    const started = Date.now();
+    const client = new Client({
+      connectionString: this.database.url,
+      connectionTimeoutMillis: this.database.connectionTimeoutMs,
+      application_name: 'todo-service-rebuild',
+    });
+    client.on('error', () => undefined); // surfaces as the failing query's error instead
+    await client.connect();
+    try {
+      // Held for the whole rebuild and released with the connection, even if this process dies.
+      const { rows: locked } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+        [REBUILD_LOCK, target.name],
+      );
+      if (!locked[0]?.locked) throw new ProjectionRebuildInProgressError(target.name);
+      const live = await this.liveSchema(client, target);
+      const shadow = `rebuild_${target.name}`;
+      const {
+        position: resumeAt,
+        processed: already,
+        resumed,
+      } = await this.prepareShadow(client, target, live, shadow, options.restart === true);
+      const [count] = (await client.query<{ count: string }>('SELECT count(*) FROM events')).rows;
+      const total = Number(count?.count ?? 0);
+
+      let position = resumeAt;
+      let processed = already;
+      const fromHere = Date.now();
+      const report = () =>
+        options.onProgress?.({
+          processed,
+          total: Math.max(total, processed),
+          eventsPerSecond: Math.round(
+            ((processed - already) * 1000) / Math.max(1, Date.now() - fromHere),
+          ),
+        });
+      report();
+      for (;;) {
+        const batch = await this.inTransaction(client, async (tx) => {
+          await this.useShadow(client, shadow, live);
+          const events = await readAfter(tx, this.upcasters, position, batchSize);
+          await this.applyTo(target, tx, events);
+          const last = events.at(-1);
+          if (last) {
+            await client.query(
+              `UPDATE projection_rebuilds SET transaction_id = $2::xid8, global_position = $3,
+                 events_processed = events_processed + $4, updated_at = now() WHERE name = $1`,
+              [target.name, last.transactionId, last.globalPosition, events.length],
+            );
+          }
+          return events;
+        });
+        const last = batch.at(-1);
+        if (!last) break;
+        position = positionOf(last);
+        processed += batch.length;
+        report();
+        if (batch.length < batchSize) break;
+      }
+
+      processed += await this.swap(client, target, live, shadow, position);
+      report();
+      return { processed, resumed, seconds: (Date.now() - started) / 1000 };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private async prepareShadow(
+    client: Client,
+    target: Rebuildable,
+    live: string,
+    shadow: string,
+    restart: boolean,
+  ): Promise<{ position: LogPosition; processed: number; resumed: boolean }> {
+    const { rows } = await client.query<RebuildRow>(
+      `SELECT r.transaction_id::text AS transaction_id, r.global_position, r.events_processed
+       FROM projection_rebuilds r
+       WHERE r.name = $1 AND r.shadow_schema = $2
+         AND EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $2)`,
+      [target.name, shadow],
+    );
+    const state = rows[0];
+    if (state && !restart) {
+      return {
+        position: {
+          transactionId: state.transaction_id,
+          globalPosition: Number(state.global_position),
+        },
+        processed: Number(state.events_processed),
+        resumed: true,
+      };
+    }
+    await this.inTransaction(client, async () => {
+      await client.query(`DROP SCHEMA IF EXISTS ${quote(shadow)} CASCADE`);
+      await client.query(`CREATE SCHEMA ${quote(shadow)}`);
+      for (const table of target.tables) {
+        await client.query(
+          `CREATE TABLE ${quote(shadow)}.${quote(table)} (LIKE ${quote(live)}.${quote(table)} INCLUDING ALL)`,
+        );
+      }
+      await client.query(
+        `INSERT INTO projection_rebuilds (name, shadow_schema) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET shadow_schema = $2, transaction_id = '0',
+           global_position = 0, events_processed = 0, started_at = now(), updated_at = now()`,
+        [target.name, shadow],
+      );
+    });
+    return { position: LOG_START, processed: 0, resumed: false };
+  }
+
+  /** The final transaction: catch up, then swap the shadow tables in. Returns events caught up. */
+  private async swap(
+    client: Client,
+    target: Rebuildable,
+    live: string,
+    shadow: string,
+    from: LogPosition,
+  ): Promise<number> {
+    return this.inTransaction(client, async (tx) => {
+      if (target.kind === 'subscription') {
+        // Pauses the subscription's worker (in any instance) until this commits.
+        await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+          BATCH_LOCK,
+          target.name,
+        ]);
+      } else {
+        // Writers of an inline projection hold a row lock on its tables until they commit, so
+        // once this lock is granted every committed event is final and all later writers will
+        // write to the new tables: the catch-up may read past the in-flight horizon.
+        for (const table of target.tables) {
+          await client.query(`LOCK TABLE ${quote(live)}.${quote(table)} IN EXCLUSIVE MODE`);
+        }
+      }
+      const [searchPath] = (
+        await client.query<{ path: string }>(`SELECT current_setting('search_path') AS path`)
+      ).rows;
+      await this.useShadow(client, shadow, live);
+      let position = from;
+      let caughtUp = 0;
+      for (;;) {
+        const events = await readAfter(tx, this.upcasters, position, 1000, {
+          allCommitted: target.kind === 'inline',
+        });
+        const last = events.at(-1);
+        if (!last) break;
+        await this.applyTo(target, tx, events);
+        position = positionOf(last);
+        caughtUp += events.length;
+      }
+      await client.query(`SELECT set_config('search_path', $1, true)`, [
+        searchPath?.path ?? quote(live),
+      ]);
+
+      if (target.kind === 'subscription') {
+        await client.query(
+          `INSERT INTO projection_checkpoints (name, transaction_id, global_position)
+           VALUES ($1, $2::xid8, $3)
+           ON CONFLICT (name) DO UPDATE SET transaction_id = $2::xid8, global_position = $3,
+             updated_at = now()`,
+          [target.name, position.transactionId, position.globalPosition],
+        );
+      }
+      for (const table of target.tables) {
+        const indexNames = new Map(
+          (await this.indexesOf(client, live, table)).map((index) => [
+            index.definition,
+            index.name,
+          ]),
+        );
+        await client.query(`DROP TABLE ${quote(live)}.${quote(table)}`);
+        await client.query(
+          `ALTER TABLE ${quote(shadow)}.${quote(table)} SET SCHEMA ${quote(live)}`,
+        );
+        for (const index of await this.indexesOf(client, live, table)) {
+          const wanted = indexNames.get(index.definition);
+          if (wanted && wanted !== index.name) {
+            await client.query(
+              `ALTER INDEX ${quote(live)}.${quote(index.name)} RENAME TO ${quote(wanted)}`,
+            );
+          }
+        }
+      }
+      await client.query(`DROP SCHEMA ${quote(shadow)} CASCADE`);
+      await client.query('DELETE FROM projection_rebuilds WHERE name = $1', [target.name]);
+      return caughtUp;
+    });
+  }
+
+  /** Indexes of a table, each definition without its name and table, to match copies. */
+  private async indexesOf(
+    client: Client,
+    schema: string,
+    table: string,
+  ): Promise<{ name: string; definition: string }[]> {
+    const { rows } = await client.query<{ name: string; definition: string }>(
+      `SELECT i.relname AS name, pg_get_indexdef(x.indexrelid) AS definition
+       FROM pg_index x
+       JOIN pg_class i ON i.oid = x.indexrelid
+       JOIN pg_class t ON t.oid = x.indrelid
+       JOIN pg_namespace n ON n.oid = t.relnamespace
+       WHERE n.nspname = $1 AND t.relname = $2`,
+      [schema, table],
+    );
+    return rows.map((row) => ({
+      name: row.name,
+      definition: row.definition.replace(/^(CREATE (?:UNIQUE )?INDEX )\S+ ON \S+ /, '$1'),
+    }));
+  }
+
+  private async useShadow(client: Client, shadow: string, live: string): Promise<void> {
+    // SET LOCAL: the handler's unqualified table names resolve to the shadow copies for this
+    // transaction only; everything else (events included) still comes from the live schema.
+    await client.query(`SET LOCAL search_path TO ${quote(shadow)}, ${quote(live)}`);
+  }
+
+  private async applyTo(
+    target: Rebuildable,
+    tx: SqlTransaction,
+    events: readonly PositionedEvent[],
+  ): Promise<void> {
+    const wanted = events.filter((event) => target.eventTypes.has(event.type));
+    if (wanted.length > 0) await target.apply(tx, wanted);
+  }
+
+  private async liveSchema(client: Client, target: Rebuildable): Promise<string> {
+    const [row] = (await client.query<{ schema: string }>('SELECT current_schema() AS schema'))
+      .rows;
+    const schema = row?.schema;
+    if (!schema) throw new ProjectionNotRebuildableError(target.name, 'no current schema.');
+    for (const table of target.tables) {
+      const { rowCount } = await client.query(
+        `SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2`,
+        [schema, table],
+      );
+      if (!rowCount) {
+        throw new ProjectionNotRebuildableError(target.name, `table ${table} does not exist.`);
+      }
+    }
+    return schema;
+  }
+
+  private async inTransaction<T>(
+    client: Client,
+    work: (tx: SqlTransaction) => Promise<T>,
+  ): Promise<T> {
+    await client.query('BEGIN');
+    try {
+      const result = await work(sqlTransactionOf(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await rollbackQuietly(client);
+      throw error;
+    }
+  }
+
+  private rebuildable(name: string): Rebuildable {
+    const inline = this.inline.all().find((projection) => projection.name === name);
+    const subscription = this.subscriptions.find(name);
+    let apply: Rebuildable['apply'];
+    let tables: readonly string[];
+    let eventTypes: readonly string[];
+    if (inline) {
+      apply = (tx, events) => inline.apply(tx, events);
+      tables = inline.tables ?? [inline.name];
+      eventTypes = inline.eventTypes;
+    } else if (subscription) {
+      apply = (tx, events) => subscription.handle(tx, events);
+      tables = subscription.tables ?? [];
+      eventTypes = subscription.eventTypes;
+    } else {
+      throw this.notFound(name);
+    }
+    if (tables.length === 0) {
+      throw new ProjectionNotRebuildableError(name, 'it declares no tables.');
+    }
+    if (!IDENTIFIER.test(name) || tables.some((table) => !IDENTIFIER.test(table))) {
+      throw new ProjectionNotRebuildableError(
+        name,
+        'its name and tables must be lowercase identifiers.',
+      );
+    }
+    return {
+      name,
+      kind: inline ? 'inline' : 'subscription',
+      tables,
+      eventTypes: new Set(eventTypes),
+      apply,
+    };
+  }
+
+  private notFound(name: string): ProjectionNotFoundError {
+    return new ProjectionNotFoundError(name, [
+      ...this.inline.all().map((projection) => projection.name),
+      ...this.subscriptions.all().map((subscription) => subscription.name),
+    ]);
+  }
+}
+
+function withRebuild(rebuild: ProjectionStatus['rebuild']): Pick<ProjectionStatus, 'rebuild'> {
+  return rebuild ? { rebuild } : {};
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}

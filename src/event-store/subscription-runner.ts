@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Client } from 'pg';
+import { DATABASE_OPTIONS } from '../database/database.options';
+import type { DatabaseOptions } from '../database/database.options';
+import { SubscriptionRegistry } from './subscription';
+import { DEFAULT_SUBSCRIPTION_OPTIONS, SUBSCRIPTION_OPTIONS } from './subscription-options';
+import type { SubscriptionOptions } from './subscription-options';
+import { SubscriptionWorker } from './subscription-worker';
+import { UpcasterRegistry } from './upcaster';
+
+/**
+ * Starts a worker for every registered subscription once the application is up, and stops them
+ * before it shuts down. Each worker uses its own connection (it holds a session lock and
+ * LISTENs), so the HTTP pool is never taken by background work.
+ */
+@Injectable()
+export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Subscriptions');
+  private workers: SubscriptionWorker[] = [];
+  private readonly options: SubscriptionOptions;
+
+  constructor(
+    private readonly registry: SubscriptionRegistry,
+    private readonly upcasters: UpcasterRegistry,
+    @Inject(DATABASE_OPTIONS) private readonly database: DatabaseOptions,
+    @Optional() @Inject(SUBSCRIPTION_OPTIONS) options?: Partial<SubscriptionOptions>,
+  ) {
+    this.options = { ...DEFAULT_SUBSCRIPTION_OPTIONS, ...options };
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.options.enabled) return;
+    const connect = async () => {
+      const client = new Client({
+        connectionString: this.database.url,
+        connectionTimeoutMillis: this.database.connectionTimeoutMs,
+        application_name: 'todo-service-subscriptions',
+      });
+      try {
+        await client.connect();
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
+      return client;
+    };
+    this.workers = this.registry
+      .all()
+      .map(
+        (subscription) =>
+          new SubscriptionWorker(subscription, connect, this.upcasters, this.options, this.logger),
+      );
+    for (const worker of this.workers) worker.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((worker) => worker.stop()));
+  }
+}

@@ -1,0 +1,288 @@
+import type { Client } from 'pg';
+import { LOG_START, positionOf, readAfter } from './event-log-reader';
+import type { LogPosition } from './event-log-reader';
+import { BATCH_LOCK, LEADER_LOCK } from './advisory-locks';
+import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
+import type { EventSubscription, PositionedEvent } from './subscription';
+import type { SubscriptionOptions } from './subscription-options';
+import type { UpcasterRegistry } from './upcaster';
+
+export type WorkerLogger = {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+};
+
+type Outcome = 'more' | 'idle' | 'parked';
+
+const MAX_BACKOFF_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Runs one subscription in this process: waits to become its only runner (a session advisory
+ * lock, released by PostgreSQL when the connection dies, so a standby takes over), then handles
+ * batches on a dedicated connection, woken by NOTIFY or by polling. Never throws: every failure
+ * is logged and retried.
+ */
+export class SubscriptionWorker {
+  private stopped = false;
+  private running?: Promise<void>;
+  private client?: Client;
+  private wakeUp?: () => void;
+  private woken = false;
+  /** End of a batch that failed: up to there, events are handled one by one to find the culprit. */
+  private suspect?: LogPosition;
+  private failures = 0;
+
+  constructor(
+    private readonly subscription: EventSubscription,
+    private readonly connect: () => Promise<Client>,
+    private readonly upcasters: UpcasterRegistry,
+    private readonly options: SubscriptionOptions,
+    private readonly logger: WorkerLogger,
+  ) {}
+
+  get name(): string {
+    return this.subscription.name;
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Finishes the batch in hand (waiting at most a few seconds), then closes the connection. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    if (!this.running) return;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)));
+    await Promise.race([this.running, grace]);
+    clearTimeout(timer);
+    await this.closeClient();
+  }
+
+  private wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopped) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const client = await this.openClient();
+        if (await this.becomeLeader(client)) await this.follow(client);
+      } catch (error) {
+        if (!this.stopped) {
+          this.logger.warn(`Subscription ${this.name}: ${describe(error)}; reconnecting.`);
+        }
+      } finally {
+        await this.closeClient();
+      }
+      if (!this.stopped) await this.sleep(this.options.pollIntervalMs);
+    }
+  }
+
+  private async openClient(): Promise<Client> {
+    const client = await this.connect();
+    this.client = client;
+    // Without a listener, an error on an idle connection would crash the process.
+    client.on('error', (error) => {
+      this.logger.warn(`Subscription ${this.name}: connection error: ${describe(error)}`);
+      this.wake();
+    });
+    client.on('notification', () => this.wake());
+    client.on('end', () => this.wake());
+    await client.query('LISTEN events_appended');
+    return client;
+  }
+
+  private async closeClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async becomeLeader(client: Client): Promise<boolean> {
+    while (!this.stopped) {
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+        [LEADER_LOCK, this.name],
+      );
+      if (rows[0]?.locked) {
+        this.logger.log(`Subscription ${this.name}: running in this instance.`);
+        return true;
+      }
+      await this.sleep(this.options.pollIntervalMs);
+    }
+    return false;
+  }
+
+  private async follow(client: Client): Promise<void> {
+    while (!this.stopped) {
+      const outcome = await this.processBatch(client);
+      if (outcome !== 'more') await this.sleep(this.options.pollIntervalMs);
+    }
+  }
+
+  private async processBatch(client: Client): Promise<Outcome> {
+    const tx = sqlTransactionOf(client);
+    let checkpoint: LogPosition = LOG_START;
+    let events: PositionedEvent[] = [];
+    await client.query('BEGIN');
+    try {
+      // Serialises batches of this subscription across instances (a standby that just took
+      // over, a rebuild swapping its tables).
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BATCH_LOCK, this.name]);
+      // No write before the read: a transaction id of our own would lower the horizon the read
+      // stops at (a snapshot's xmin counts the reader's own transaction).
+      const { rows } = await client.query<{
+        transaction_id: string;
+        global_position: string;
+        status: string;
+      }>(
+        `SELECT transaction_id::text AS transaction_id, global_position, status
+         FROM projection_checkpoints WHERE name = $1`,
+        [this.name],
+      );
+      const row = rows[0];
+      if (row?.status === 'parked') {
+        await client.query('COMMIT');
+        return 'parked';
+      }
+      if (row) {
+        checkpoint = {
+          transactionId: row.transaction_id,
+          globalPosition: Number(row.global_position),
+        };
+      }
+      const isolating = this.suspect !== undefined && compare(checkpoint, this.suspect) < 0;
+      const size = isolating ? 1 : this.options.batchSize;
+      events = await readAfter(tx, this.upcasters, checkpoint, size);
+      const last = events.at(-1);
+      if (!last) {
+        await client.query('COMMIT');
+        return 'idle';
+      }
+      const wanted = new Set<string>(this.subscription.eventTypes);
+      const handled = events.filter((event) => wanted.has(event.type));
+      if (handled.length > 0) await this.subscription.handle(tx, handled);
+      await client.query(
+        `INSERT INTO projection_checkpoints (name, transaction_id, global_position)
+         VALUES ($1, $2::xid8, $3)
+         ON CONFLICT (name) DO UPDATE
+         SET transaction_id = $2::xid8, global_position = $3, updated_at = now()`,
+        [this.name, last.transactionId, last.globalPosition],
+      );
+      await client.query('COMMIT');
+      this.failures = 0;
+      if (this.suspect && compare(positionOf(last), this.suspect) >= 0) this.suspect = undefined;
+      return events.length === size ? 'more' : 'idle';
+    } catch (error) {
+      await rollbackQuietly(client);
+      return this.failed(client, checkpoint, events, error);
+    }
+  }
+
+  private async failed(
+    client: Client,
+    checkpoint: LogPosition,
+    events: readonly PositionedEvent[],
+    error: unknown,
+  ): Promise<Outcome> {
+    // Nothing was handed to the handler: the database or the connection failed.
+    if (events.length === 0 || this.stopped) throw error;
+    const last = events.at(-1);
+    if (events.length > 1 && last) {
+      this.suspect = positionOf(last);
+      this.logger.warn(
+        `Subscription ${this.name}: a batch after position ${checkpoint.globalPosition} failed ` +
+          `(${describe(error)}); retrying its events one by one.`,
+      );
+      return 'more';
+    }
+    const event = events[0];
+    if (!event) throw error;
+    this.failures++;
+    if (this.failures < this.options.maxAttempts) {
+      const delay = Math.min(this.options.retryBaseMs * 2 ** (this.failures - 1), MAX_BACKOFF_MS);
+      this.logger.warn(
+        `Subscription ${this.name}: ${event.type} at position ${event.globalPosition} failed ` +
+          `(attempt ${this.failures} of ${this.options.maxAttempts}): ${describe(error)}; retrying in ${delay} ms.`,
+      );
+      await this.sleep(delay);
+      return 'more';
+    }
+    await this.park(client, checkpoint, event, error);
+    return 'parked';
+  }
+
+  private async park(
+    client: Client,
+    checkpoint: LogPosition,
+    event: PositionedEvent,
+    error: unknown,
+  ): Promise<void> {
+    await client.query('BEGIN');
+    try {
+      await client.query(
+        `INSERT INTO projection_dead_letters
+           (projection, global_position, transaction_id, event_id, event_type, stream_id, attempts, error)
+         VALUES ($1, $2, $3::xid8, $4, $5, $6, $7, $8)`,
+        [
+          this.name,
+          event.globalPosition,
+          event.transactionId,
+          event.eventId,
+          event.type,
+          event.streamId,
+          this.failures,
+          describe(error).slice(0, 2000),
+        ],
+      );
+      await client.query(
+        `INSERT INTO projection_checkpoints (name, transaction_id, global_position, status)
+         VALUES ($1, $2::xid8, $3, 'parked')
+         ON CONFLICT (name) DO UPDATE SET status = 'parked', updated_at = now()`,
+        [this.name, checkpoint.transactionId, checkpoint.globalPosition],
+      );
+      await client.query('COMMIT');
+    } catch (parkError) {
+      await rollbackQuietly(client);
+      throw parkError;
+    }
+    this.failures = 0;
+    this.logger.error(
+      `Subscription ${this.name}: parked ${event.type} ${event.eventId} at position ` +
+        `${event.globalPosition} after ${this.options.maxAttempts} attempts (${describe(error)}). ` +
+        `The subscription is stopped until "projections resume ${this.name}".`,
+    );
+  }
+}
+
+export function compare(a: LogPosition, b: LogPosition): number {
+  const byTransaction = BigInt(a.transactionId) - BigInt(b.transactionId);
+  if (byTransaction !== 0n) return byTransaction < 0n ? -1 : 1;
+  return Math.sign(a.globalPosition - b.globalPosition);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
