@@ -13,13 +13,18 @@ type TodoRow = {
   title: string;
   completed: boolean;
   version: string;
-  created_at: Date;
-  updated_at: Date;
+  created_iso: string;
+  updated_iso: string;
   /** `created_at` in UTC to the microsecond: a JS Date would drop the microseconds. */
   created_key: string;
 };
 
-const COLUMNS = `id, title, completed, version, created_at, updated_at,
+// Times leave PostgreSQL already in the API's ISO-8601 form (UTC, milliseconds): parsing them into
+// Date objects only to print them again was a measurable share of a list request's CPU time.
+// (Aliases differ from the column names: ORDER BY would otherwise sort by the text, off the index.)
+const iso = (column: string, alias: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${alias}`;
+const COLUMNS = `id, title, completed, version, ${iso('created_at', 'created_iso')}, ${iso('updated_at', 'updated_iso')},
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key`;
 const ORDER = 'ORDER BY created_at DESC, id DESC';
 // A row comparison matches the index order (created_at DESC, id DESC), so PostgreSQL starts the
@@ -86,7 +91,7 @@ function toView(row: TodoRow): TodoView {
     title: row.title,
     completed: row.completed,
     version: Number(row.version),
-    createdAt: row.created_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
+    createdAt: row.created_iso,
+    updatedAt: row.updated_iso,
   };
 }
