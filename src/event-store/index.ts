@@ -6,5 +6,7 @@ export type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 export { EventStore } from './event-store';
 export type { AppendResult } from './event-store';
 export { EventStoreModule } from './event-store.module';
+export { EVENT_STORE_OBSERVER } from './event-store-observer';
+export type { EventStoreObserver } from './event-store-observer';
 export { InlineProjectionRegistry } from './inline-projection';
 export type { InlineProjection, SqlTransaction } from './inline-projection';

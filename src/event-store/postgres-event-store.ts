@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
 import { ConcurrencyError } from './concurrency.error';
 import type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 import { EventStore } from './event-store';
+import { EVENT_STORE_OBSERVER } from './event-store-observer';
+import type { EventStoreObserver } from './event-store-observer';
 import type { AppendResult } from './event-store';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
@@ -44,6 +46,9 @@ export class PostgresEventStore extends EventStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly projections: InlineProjectionRegistry,
+    @Optional()
+    @Inject(EVENT_STORE_OBSERVER)
+    private readonly observer?: EventStoreObserver,
   ) {
     super();
   }
@@ -83,12 +88,15 @@ export class PostgresEventStore extends EventStore {
       const recorded = await this.insert(runner, streamId, expectedVersion, events);
       await this.project(runner, recorded);
       await runner.commitTransaction();
+      this.observer?.appended(streamId, events.length);
       return { nextExpectedVersion: expectedVersion + events.length, events: recorded };
     } catch (error) {
       await rollbackQuietly(runner);
       if (isSequenceConflict(error)) {
+        this.observer?.conflicted(streamId);
         throw new ConcurrencyError(streamId, expectedVersion, await this.versionOf(streamId));
       }
+      if (error instanceof ConcurrencyError) this.observer?.conflicted(streamId);
       throw error;
     } finally {
       await runner.release();

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConcurrencyError, EventStore } from '../../event-store';
+import { currentRequestContext } from '../../shared/application/request-context';
 import type { EventMetadata } from '../../event-store';
 import { decide, evolve, rehydrate } from '../domain/todo';
 import type { ExistingTodo } from '../domain/todo';
@@ -40,7 +41,7 @@ export class TodoCommandRunner {
       const events = decide(command, state);
       if (events.length === 0) return toTodoView(state as ExistingTodo, version);
       try {
-        const metadata = { command: command.type, ...options.metadata };
+        const metadata = { command: command.type, ...actingContext(), ...options.metadata };
         const result = await this.store.append<TodoEvent>(
           todoId,
           version,
@@ -57,4 +58,14 @@ export class TodoCommandRunner {
       }
     }
   }
+}
+
+/** Who asked and in which request, kept with each event for audit and correlation. */
+function actingContext(): EventMetadata {
+  const context = currentRequestContext();
+  if (!context) return {};
+  return {
+    requestId: context.requestId,
+    ...(context.subject !== undefined ? { subject: context.subject } : {}),
+  };
 }
