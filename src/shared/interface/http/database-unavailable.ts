@@ -35,6 +35,9 @@ const DRIVER_MESSAGES: [RegExp, DatabaseFault['slug']][] = [
   [/connection error and is not queryable/i, 'database-unavailable'],
   [/Client was closed and is not queryable/i, 'database-unavailable'],
   [/Cannot use a pool after calling end/i, 'database-unavailable'],
+  // TypeORM releases a transaction's query runner when its connection reports an error (the
+  // server went away mid-transaction); the next statement on it then fails with this.
+  [/Query runner already released/i, 'database-unavailable'],
 ];
 
 const UNAVAILABLE: DatabaseFault = {
