@@ -106,6 +106,8 @@ describe('Database faults (e2e, own PostgreSQL)', () => {
   };
 
   const waitingOnLock = async (client: Client): Promise<number> => {
+    // The caller may be inside a transaction, where PostgreSQL keeps its first statistics snapshot.
+    await client.query('SELECT pg_stat_clear_snapshot()');
     const { rows } = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_stat_activity
        WHERE application_name = 'todo-service' AND wait_event_type = 'Lock'`,
