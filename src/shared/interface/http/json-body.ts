@@ -33,11 +33,16 @@ export function jsonBody(
     next();
   };
   const translateErrors: ErrorRequestHandler = (
-    error: { type?: unknown },
+    error: { type?: unknown; status?: unknown },
     _request,
     _response,
     next,
   ) => {
+    if (error.type === undefined && error.status === 400) {
+      // A body that could not be read as announced: corrupt gzip/deflate data, a size that does
+      // not match Content-Length, a client that went away mid-body.
+      return next(new MalformedBodyError('The request body could not be read as announced.'));
+    }
     switch (error.type) {
       case 'entity.parse.failed':
         return next(new MalformedBodyError());
@@ -45,6 +50,9 @@ export function jsonBody(
         return next(
           new PayloadTooLargeException(`The request body is larger than ${limitBytes} bytes.`),
         );
+      case 'request.size.invalid':
+      case 'request.aborted':
+        return next(new MalformedBodyError('The request body could not be read as announced.'));
       case 'charset.unsupported':
       case 'encoding.unsupported':
         return next(new UnsupportedMediaTypeException('Send the request body as UTF-8 JSON.'));
