@@ -53,7 +53,9 @@ export function configureApp(
   app.use(requestId());
   app.use(requestLog(logger));
   app.use(httpMetrics(app.get(MetricsService)));
-  app.use(helmet());
+  // No upgrade-insecure-requests: served over plain HTTP (a local run, or behind a proxy that
+  // terminates TLS elsewhere) it would send Swagger UI's own scripts to an https:// that is not there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (http.corsOrigins.length > 0) {
     app.enableCors({
       origin: http.corsOrigins,
