@@ -280,6 +280,29 @@ describe('Database faults (e2e, own PostgreSQL)', () => {
     }
   });
 
+  it('fails with 503 at statement_timeout when a statement runs too long, and writes nothing', async () => {
+    // No lock_timeout: the blocked statement runs until statement_timeout cancels it.
+    const { app, base } = await startService({ lockTimeoutMs: 0, statementTimeoutMs: 300 });
+    admin = await connectAdmin();
+    try {
+      const todo = (await call(base, 'POST', '/todos', { title: 'slow' })).body as { id: string };
+      await admin.query('BEGIN');
+      await admin.query('SELECT 1 FROM todo_read_views WHERE id = $1 FOR UPDATE', [todo.id]);
+      const reply = await call(base, 'POST', `/todos/${todo.id}/complete`);
+      expect(reply.status).toBe(503);
+      expect(reply.type).toBe(`${PROBLEM_TYPE}database-timeout`);
+      expect(Number(reply.retryAfter)).toBeGreaterThan(0);
+      await admin.query('ROLLBACK');
+      expect((await call(base, 'GET', `/todos/${todo.id}`)).body).toMatchObject({
+        completed: false,
+        version: 1,
+      });
+    } finally {
+      await admin.end();
+      await app.close();
+    }
+  });
+
   it('answers 503 within the acquire timeout when the pool is exhausted, stays alive, leaks nothing', async () => {
     const { app, base } = await startService({ poolSize: 2, connectionTimeoutMs: 300 });
     admin = await connectAdmin();
