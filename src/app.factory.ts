@@ -94,6 +94,13 @@ function setUpDocs(app: NestExpressApplication): void {
       .addSecurityRequirements('apiKey')
       .build(),
   );
+  // Probes stay open when authentication is on; the document says so, so Swagger UI shows no lock.
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (!path.startsWith('/health/')) continue;
+    for (const operation of Object.values(operations as Record<string, { security?: unknown }>)) {
+      operation.security = [];
+    }
+  }
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },

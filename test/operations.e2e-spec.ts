@@ -116,7 +116,13 @@ describe('Operations (e2e)', () => {
       const response = await request(http).get('/docs-json').expect(200);
       const document = response.body as {
         components: { securitySchemes: Record<string, unknown> };
+        security: unknown[];
+        paths: Record<string, Record<string, { security?: unknown[] }>>;
       };
+      expect(document.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+      // Probes need no credentials, and the document says so.
+      expect(document.paths['/health/ready']?.get?.security).toEqual([]);
+      expect(document.paths['/todos']?.post?.security).toBeUndefined();
       expect(document.components.securitySchemes).toMatchObject({
         bearer: { type: 'http', scheme: 'bearer' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
