@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError } from 'commander';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config';
 import { provideDatabase } from './database/database-provider';
+import { runWithRequestContext } from './shared/application/request-context';
 import { DomainError } from './shared/domain/domain-error';
 import { registerTodoCommands } from './todo/interface/cli/todo.cli';
 import type { RunWithBuses } from './todo/interface/cli/todo.cli';
@@ -36,7 +39,11 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         { logger: false, abortOnError: false },
       );
       try {
-        const result = await work({ commands: app.get(CommandBus), queries: app.get(QueryBus) });
+        // The CLI is trusted like a shell on the server; its events name the local user.
+        const result = await runWithRequestContext(
+          { requestId: randomUUID(), subject: `cli:${localUser()}` },
+          () => work({ commands: app.get(CommandBus), queries: app.get(QueryBus) }),
+        );
         io.stdout(`${print(result, json)}\n`);
       } finally {
         await app.close();
@@ -63,4 +70,12 @@ function oneLine(error: unknown): string {
   if (error instanceof ConfigError) return `configuration: ${error.message}`;
   if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
   return String(error);
+}
+
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }

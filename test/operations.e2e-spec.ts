@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '../src/event-store';
+import { ReadinessChecks } from '../src/operations/health/readiness-checks';
 import { expectProblem } from './support/problem';
 import { memoryLogger } from './support/memory-log';
 import { startTestApp } from './support/app';
@@ -161,6 +163,34 @@ describe('Operations (e2e)', () => {
         expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
         await request(http).get('/health/live').expect(200);
         await request(http).get('/health/ready').expect(200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('is not ready while a registered check is down (e.g. a lagging projection), nor while draining', async () => {
+      const app = await startTestApp();
+      try {
+        const http = app.getHttpServer();
+        let lagging = true;
+        const indicators = app.get(HealthIndicatorService);
+        app.get(ReadinessChecks).register('projection-lag', () => {
+          const session = indicators.check('projection-lag');
+          return Promise.resolve(lagging ? session.down({ behindBy: 42 }) : session.up());
+        });
+        const notReady = await request(http).get('/health/ready');
+        expect(String(expectProblem(notReady, 503, 'service-unavailable').detail)).toContain(
+          'projection-lag',
+        );
+        expect(Number(notReady.headers['retry-after'])).toBeGreaterThan(0);
+
+        lagging = false;
+        await request(http).get('/health/ready').expect(200);
+
+        app.get(ReadinessChecks).startDraining();
+        const draining = await request(http).get('/health/ready');
+        expect(String(expectProblem(draining, 503).detail)).toContain('shutting down');
+        await request(http).get('/health/live').expect(200);
       } finally {
         await app.close();
       }

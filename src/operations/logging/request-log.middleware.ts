@@ -19,8 +19,9 @@ export function requestLog(logger: Logger): RequestHandler {
     customSuccessObject: withRoute,
     customErrorObject: (request, response, _error, value: object) =>
       withRoute(request, response, value),
+    // A 503 is a retryable, expected answer while the database restarts: a warning, not an error.
     customLogLevel: (_request, response, error) =>
-      error !== undefined || response.statusCode >= 500
+      error !== undefined || (response.statusCode >= 500 && response.statusCode !== 503)
         ? 'error'
         : response.statusCode >= 400
           ? 'warn'
@@ -33,6 +34,9 @@ export function requestLog(logger: Logger): RequestHandler {
         headers: request.headers,
       }),
       res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+      // pino-http invents an error ("failed with status code 500") for every 5xx; its stack says
+      // nothing. The real error is logged, with its stack, by the problem+json filter.
+      err: (error: { message?: unknown }) => ({ message: error.message }),
     },
   }) as RequestHandler;
 }
