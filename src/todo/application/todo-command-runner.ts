@@ -41,7 +41,8 @@ export class TodoCommandRunner {
       const events = decide(command, state);
       if (events.length === 0) return toTodoView(state as ExistingTodo, version);
       try {
-        const metadata = { command: command.type, ...actingContext(), ...options.metadata };
+        // The acting context comes last: nothing a caller passes can claim another subject.
+        const metadata = { command: command.type, ...options.metadata, ...actingContext() };
         const result = await this.store.append<TodoEvent>(
           todoId,
           version,
