@@ -12,7 +12,9 @@ const swc = [
 ];
 
 const common = {
-  transform: { '^.+\\.ts$': swc },
+  // jose is ESM-only, which Jest cannot load from CommonJS: it is compiled like the sources.
+  transform: { '^.+\\.ts$': swc, '/node_modules/jose/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
 };

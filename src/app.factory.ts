@@ -1,39 +1,83 @@
+import { Logger } from '@nestjs/common';
+import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { LogLevel } from '@nestjs/common';
+import helmet from 'helmet';
+import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
 import type { AppOptions } from './app.module';
+import { API_KEY_HEADER, Authenticator } from './auth/authenticator';
+import { loadConfig } from './config';
+import type { HttpConfig } from './config';
+import { createRootLogger } from './operations/logging/root-logger';
+import { PinoNestLogger } from './operations/logging/pino-nest-logger';
+import { requestLog } from './operations/logging/request-log.middleware';
+import { httpMetrics } from './operations/metrics/http-metrics.middleware';
+import { MetricsService } from './operations/metrics/metrics.service';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
-import { requestId } from './shared/interface/http/request-id.middleware';
+import { REQUEST_ID_HEADER, requestId } from './shared/interface/http/request-id.middleware';
 import { createValidationPipe } from './shared/interface/http/validation';
 
-const BODY_LIMIT_BYTES = 16 * 1024;
-
-export type CreateAppOptions = AppOptions & {
-  logger?: false | LogLevel[];
+export type CreateAppOptions = Omit<AppOptions, 'rateLimit'> & {
+  /**
+   * A pino logger for every log line (request lines included); or Nest-style levels, which get a
+   * JSON logger on stdout at the most verbose level listed (`false`: silent).
+   */
+  logger?: PinoLogger | false | LogLevel[];
+  /** HTTP settings; each missing one takes its default from the configuration. */
+  http?: Partial<HttpConfig>;
 };
 
 /** Builds the HTTP application exactly as it runs in production; tests use the same function. */
 export async function createApp(options: CreateAppOptions): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
-    logger: options.logger ?? ['log', 'warn', 'error', 'fatal'],
-    abortOnError: false,
-    bodyParser: false,
-  });
-  configureApp(app);
+  const http: HttpConfig = { ...loadConfig({}).http, ...options.http };
+  const logger = rootLoggerOf(options.logger);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ ...options, rateLimit: http.rateLimit }),
+    { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
+  );
+  configureApp(app, http, logger);
   return app;
 }
 
-export function configureApp(app: NestExpressApplication): void {
+export function configureApp(
+  app: NestExpressApplication,
+  http: HttpConfig,
+  logger: PinoLogger,
+): void {
   app.disable('x-powered-by');
   // Strong ETags with the aggregate version belong to the API; express's body hashes do not.
   app.set('etag', false);
   app.use(requestId());
-  app.use(...jsonBody(BODY_LIMIT_BYTES));
+  app.use(requestLog(logger));
+  app.use(httpMetrics(app.get(MetricsService)));
+  // No upgrade-insecure-requests: served over plain HTTP (a local run, or behind a proxy that
+  // terminates TLS elsewhere) it would send Swagger UI's own scripts to an https:// that is not there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  if (http.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: http.corsOrigins,
+      allowedHeaders: [
+        'Content-Type',
+        'Authorization',
+        API_KEY_HEADER,
+        'If-Match',
+        REQUEST_ID_HEADER,
+      ],
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', REQUEST_ID_HEADER],
+      maxAge: 600,
+    });
+  }
+  app.use(...jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
+  if (http.docsEnabled) setUpDocs(app);
+  new Logger('Auth').log(`Authentication ${app.get(Authenticator).describe()}`);
+}
+
+function setUpDocs(app: NestExpressApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -44,7 +88,30 @@ export function configureApp(app: NestExpressApplication): void {
           'Errors are RFC 9457 `application/problem+json` with a stable `type`.',
       )
       .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
+      .addSecurityRequirements('bearer')
+      .addSecurityRequirements('apiKey')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // Probes stay open when authentication is on; the document says so, so Swagger UI shows no lock.
+  for (const [path, operations] of Object.entries(document.paths)) {
+    if (!path.startsWith('/health/')) continue;
+    for (const operation of Object.values(operations as Record<string, { security?: unknown }>)) {
+      operation.security = [];
+    }
+  }
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+}
+
+function rootLoggerOf(logger: CreateAppOptions['logger']): PinoLogger {
+  if (logger !== undefined && logger !== false && !Array.isArray(logger)) return logger;
+  const levels: LogLevel[] = logger === false ? [] : (logger ?? ['log', 'warn', 'error', 'fatal']);
+  const order = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'] as const;
+  const pinoLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+  const index = order.findIndex((level) => levels.includes(level));
+  return createRootLogger({ level: pinoLevels[index] ?? 'silent', format: 'json' });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError } from 'commander';
@@ -47,8 +48,11 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         { logger: false, abortOnError: false },
       );
       try {
-        // One correlation id per invocation, recorded in the metadata of the events it writes.
-        const result = await runWithRequestContext({ requestId: randomUUID() }, () => work(app));
+        // The CLI is trusted like a shell on the server; its events name the local user.
+        const result = await runWithRequestContext(
+          { requestId: randomUUID(), subject: `cli:${localUser()}` },
+          () => work(app),
+        );
         io.stdout(`${print(result, json)}\n`);
       } finally {
         await app.close();
@@ -81,4 +85,12 @@ function oneLine(error: unknown): string {
   if (error instanceof ConfigError) return `configuration: ${error.message}`;
   if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
   return String(error);
+}
+
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }

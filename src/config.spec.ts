@@ -59,3 +59,84 @@ describe('loadConfig: subscriptions', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('loadConfig: operations and security', () => {
+  it('has production-safe defaults', () => {
+    const config = loadConfig({ NODE_ENV: 'production' });
+    expect(config.http).toEqual({
+      bodyLimitBytes: 16 * 1024,
+      maxJsonDepth: 16,
+      corsOrigins: [],
+      docsEnabled: true,
+      rateLimit: { limit: 600, windowMs: 60_000 },
+    });
+    expect(config.log).toEqual({ level: 'info', format: 'json' });
+    expect(config.database).toEqual({
+      poolSize: 10,
+      connectionTimeoutMs: 5000,
+      statementTimeoutMs: 15_000,
+      lockTimeoutMs: 5000,
+    });
+    expect(config.auth).toEqual({
+      jwtSecret: undefined,
+      jwksUrl: undefined,
+      audience: undefined,
+      issuer: undefined,
+      apiKeys: [],
+    });
+  });
+
+  it('logs human-readable outside production unless told otherwise', () => {
+    expect(loadConfig({}).log.format).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json' }).log.format).toBe('json');
+  });
+
+  it('reads every setting', () => {
+    const config = loadConfig({
+      LOG_LEVEL: 'debug',
+      CORS_ORIGINS: 'https://a.example, http://localhost:5173',
+      DOCS_ENABLED: 'false',
+      RATE_LIMIT_MAX: '0',
+      DB_LOCK_TIMEOUT_MS: '250',
+      AUTH_API_KEYS: 'key-one-0123456789,key-two-0123456789',
+      AUTH_JWT_SECRET: 'x'.repeat(32),
+      AUTH_JWT_AUDIENCE: 'todo-api',
+    });
+    expect(config.log.level).toBe('debug');
+    expect(config.http.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(config.http.docsEnabled).toBe(false);
+    expect(config.http.rateLimit.limit).toBe(0);
+    expect(config.database.lockTimeoutMs).toBe(250);
+    expect(config.auth.apiKeys).toHaveLength(2);
+    expect(config.auth.audience).toBe('todo-api');
+  });
+
+  it.each([
+    [
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud".',
+    ],
+    [{ DOCS_ENABLED: 'maybe' }, 'DOCS_ENABLED must be true or false, got "maybe".'],
+    [
+      { CORS_ORIGINS: '*' },
+      'CORS_ORIGINS must list origins like https://app.example.com, got "*".',
+    ],
+    [
+      { CORS_ORIGINS: 'https://a.example/path' },
+      'CORS_ORIGINS must list origins like https://app.example.com, got "https://a.example/path".',
+    ],
+    [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32 bytes long.'],
+    [{ AUTH_API_KEYS: 'tiny' }, 'Every key in AUTH_API_KEYS must be at least 16 characters long.'],
+    [{ AUTH_JWKS_URL: 'file:///etc/keys' }, 'AUTH_JWKS_URL must be an http:// or https:// URL.'],
+    [
+      { BODY_LIMIT_BYTES: '1e6' },
+      'BODY_LIMIT_BYTES must be an integer from 256 to 10485760, got "1e6".',
+    ],
+    [
+      { DB_STATEMENT_TIMEOUT_MS: '-1' },
+      'DB_STATEMENT_TIMEOUT_MS must be an integer from 0 to 3600000, got "-1".',
+    ],
+  ])('refuses %p with one clear message', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+});

@@ -9,15 +9,63 @@ export type AppConfig = {
   /** Unset: the service runs an embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | undefined;
   dataDir: string;
-  database: {
-    poolSize: number;
-    connectionTimeoutMs: number;
-  };
+  database: DatabaseTuning;
+  http: HttpConfig;
+  log: LogConfig;
+  auth: AuthConfig;
+  /** How long in-flight requests may take to finish after SIGTERM/SIGINT. */
+  shutdownGraceMs: number;
   write: WriteSettings;
   subscriptions: {
     enabled: boolean;
     pollIntervalMs: number;
   };
+};
+
+export type DatabaseTuning = {
+  poolSize: number;
+  /** Wait for a pooled connection (or a new one) at most this long. */
+  connectionTimeoutMs: number;
+  /** PostgreSQL cancels a statement that runs longer (0: no limit). */
+  statementTimeoutMs: number;
+  /** PostgreSQL gives up waiting for a row or table lock after this long (0: no limit). */
+  lockTimeoutMs: number;
+};
+
+export type HttpConfig = {
+  bodyLimitBytes: number;
+  /** Deepest nesting of arrays/objects accepted in a JSON body. */
+  maxJsonDepth: number;
+  /** Origins allowed by CORS; empty: CORS stays off. */
+  corsOrigins: string[];
+  docsEnabled: boolean;
+  rateLimit: {
+    /** Requests per client per window; 0 turns rate limiting off. */
+    limit: number;
+    windowMs: number;
+  };
+};
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+export type LogConfig = {
+  level: LogLevelName;
+  /** `json`: one JSON object per line; `pretty`: human-readable, for development. */
+  format: 'json' | 'pretty';
+};
+
+export type AuthConfig = {
+  /** HS256 secret for bearer JWTs. */
+  jwtSecret?: string;
+  /** URL of a JSON Web Key Set for bearer JWTs signed with asymmetric keys. */
+  jwksUrl?: string;
+  /** Required `aud` claim of JWTs, when set. */
+  audience?: string;
+  /** Required `iss` claim of JWTs, when set. */
+  issuer?: string;
+  /** Accepted `X-API-Key` values. */
+  apiKeys: string[];
 };
 
 export class ConfigError extends Error {
@@ -32,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL.');
   }
+  const production = nonEmpty(env.NODE_ENV) === 'production';
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: nonEmpty(env.HOST),
@@ -40,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     database: {
       poolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 1000),
       connectionTimeoutMs: integer(env, 'DB_CONNECTION_TIMEOUT_MS', 5000, 1, 600_000),
+      statementTimeoutMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, 0, 3_600_000),
+      lockTimeoutMs: integer(env, 'DB_LOCK_TIMEOUT_MS', 5000, 0, 3_600_000),
     },
     write: {
       requireIfMatch: boolean(env, 'REQUIRE_IF_MATCH', DEFAULT_WRITE_SETTINGS.requireIfMatch),
@@ -56,6 +107,47 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       enabled: boolean(env, 'SUBSCRIPTIONS_ENABLED', true),
       pollIntervalMs: integer(env, 'SUBSCRIPTIONS_POLL_MS', 1000, 10, 600_000),
     },
+    http: {
+      bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 16 * 1024, 256, 10 * 1024 * 1024),
+      maxJsonDepth: integer(env, 'JSON_MAX_DEPTH', 16, 1, 256),
+      corsOrigins: origins(env.CORS_ORIGINS),
+      docsEnabled: boolean(env, 'DOCS_ENABLED', true),
+      rateLimit: {
+        limit: integer(env, 'RATE_LIMIT_MAX', 600, 0, 1_000_000),
+        windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000),
+      },
+    },
+    log: {
+      level: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+      format: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, production ? 'json' : 'pretty'),
+    },
+    auth: authConfig(env),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+}
+
+function authConfig(env: NodeJS.ProcessEnv): AuthConfig {
+  const jwtSecret = nonEmpty(env.AUTH_JWT_SECRET);
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
+    throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes long.');
+  }
+  const jwksUrl = nonEmpty(env.AUTH_JWKS_URL);
+  if (jwksUrl !== undefined && !/^https?:\/\/\S+$/.test(jwksUrl)) {
+    throw new ConfigError('AUTH_JWKS_URL must be an http:// or https:// URL.');
+  }
+  const apiKeys = (env.AUTH_API_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+  if (apiKeys.some((key) => key.length < 16)) {
+    throw new ConfigError('Every key in AUTH_API_KEYS must be at least 16 characters long.');
+  }
+  return {
+    jwtSecret,
+    jwksUrl,
+    audience: nonEmpty(env.AUTH_JWT_AUDIENCE),
+    issuer: nonEmpty(env.AUTH_JWT_ISSUER),
+    apiKeys,
   };
 }
 
@@ -93,4 +185,38 @@ function cursorSecret(env: NodeJS.ProcessEnv): string {
   // A short secret would let a client forge cursors by guessing it.
   if (raw.length < 16) throw new ConfigError('CURSOR_SECRET must have at least 16 characters.');
   return raw;
+}
+function oneOf<const T extends readonly string[]>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: T,
+  fallback: T[number],
+): T[number] {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (!allowed.includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}".`);
+  }
+  return raw;
+}
+
+function origins(raw: string | undefined): string[] {
+  const list = (raw ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  for (const origin of list) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) {
+      throw new ConfigError(
+        `CORS_ORIGINS must list origins like https://app.example.com, got "${origin}".`,
+      );
+    }
+  }
+  return list;
 }

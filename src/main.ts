@@ -1,22 +1,53 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from 'pino';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config';
+import type { AppConfig } from './config';
 import { provideDatabase } from './database/database-provider';
+import type { DatabaseHandle } from './database/database-provider';
+import { ReadinessChecks } from './operations/health/readiness-checks';
+import { createRootLogger } from './operations/logging/root-logger';
 
 async function main(): Promise<void> {
-  const logger = new Logger('Bootstrap');
-  const config = loadConfig(process.env);
-  const database = await provideDatabase(config, (message) => logger.log(message));
-  logger.log(`Database: ${database.description}`);
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    // No logger yet: the configuration that would choose its format is what is wrong.
+    process.stderr.write(`Start-up failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const root = createRootLogger(config.log);
+  const logger = root.child({ context: 'Bootstrap' });
+  try {
+    await start(config, root, logger);
+  } catch (error) {
+    const message =
+      error instanceof ConfigError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    logger.fatal(`Start-up failed: ${message}`);
+    process.exit(1);
+  }
+}
 
-  let app;
+async function start(config: AppConfig, root: Logger, logger: Logger): Promise<void> {
+  const database = await provideDatabase(config, (message) => logger.info(message));
+  logger.info(`Database: ${database.description}`);
+
+  let app: NestExpressApplication | undefined;
   try {
     app = await createApp({
       database: { url: database.url, migrate: true, ...config.database },
       write: config.write,
       subscriptions: config.subscriptions,
+      http: config.http,
+      auth: config.auth,
+      logger: root,
     });
     await (config.host === undefined
       ? app.listen(config.port)
@@ -26,23 +57,53 @@ async function main(): Promise<void> {
     await database.stop();
     throw error;
   }
-  // With PORT=0 the system picks a free port; report the one actually bound.
-  const address: AddressInfo | string | null = app.getHttpServer().address();
-  const port = typeof address === 'object' && address !== null ? address.port : config.port;
-  logger.log(`Listening on http://localhost:${port} (API docs: http://localhost:${port}/docs)`);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.info(
+    `Listening on http://localhost:${port} (API docs: ${
+      config.http.docsEnabled ? `http://localhost:${port}/docs` : 'off'
+    })`,
+  );
+  installShutdown(app, database, config.shutdownGraceMs, logger);
+}
 
+/**
+ * SIGTERM/SIGINT: report not ready, stop accepting connections, let in-flight requests finish
+ * (at most `graceMs`), close the pool and the embedded PostgreSQL, exit 0. Past the grace
+ * period the remaining connections are cut and the exit code is 1.
+ */
+function installShutdown(
+  app: NestExpressApplication,
+  database: DatabaseHandle,
+  graceMs: number,
+  logger: Logger,
+): void {
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
-    logger.log(`${signal} received: shutting down`);
+    logger.info(`${signal} received: finishing in-flight requests, then shutting down`);
+    app.get(ReadinessChecks).startDraining();
+    const server = app.getHttpServer();
+    // A keep-alive connection that finishes its last response would otherwise hold close()
+    // open until its idle timeout.
+    const reaper = setInterval(() => server.closeIdleConnections(), 100);
+    let forced = false;
+    const deadline = setTimeout(() => {
+      forced = true;
+      logger.warn(`Requests still running after ${graceMs} ms: closing their connections`);
+      server.closeAllConnections();
+    }, graceMs);
     try {
       await app.close();
       await database.stop();
-      process.exit(0);
+      logger.info('Shut down cleanly');
+      process.exit(forced ? 1 : 0);
     } catch (error) {
       logger.error(`Shutdown failed: ${String(error)}`);
       process.exit(1);
+    } finally {
+      clearInterval(reaper);
+      clearTimeout(deadline);
     }
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -50,13 +111,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  new Logger('Bootstrap').fatal(`Start-up failed: ${message}`);
-  process.exit(1);
-});
+void main();

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { Client } from 'pg';
 import { runCli } from '../src/cli-program';
 import { testDatabaseUrl } from './support/database';
 
@@ -124,4 +126,24 @@ describe('CLI (e2e)', () => {
       expect(run.stdout).toContain(`Usage: todo ${command}`);
     },
   );
+
+  it('records the local user as the acting subject of its events', async () => {
+    const created = await cli('--json', 'create', 'Whose is this');
+    const todo = JSON.parse(created.stdout) as Todo;
+    const db = new Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ metadata: Record<string, unknown> }>(
+        'SELECT metadata FROM events WHERE aggregate_id = $1',
+        [todo.id],
+      );
+      expect(rows[0]?.metadata).toMatchObject({
+        command: 'CreateTodo',
+        subject: `cli:${userInfo().username}`,
+      });
+      expect(typeof rows[0]?.metadata.requestId).toBe('string');
+    } finally {
+      await db.end();
+    }
+  });
 });

@@ -148,7 +148,7 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
     describe('with REQUIRE_IF_MATCH=true', () => {
       let strict: NestExpressApplication;
       beforeAll(async () => {
-        strict = await startTestApp({ requireIfMatch: true });
+        strict = await startTestApp({ write: { requireIfMatch: true } });
       });
       afterAll(() => strict.close());
 

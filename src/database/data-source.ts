@@ -18,6 +18,10 @@ export async function createDataSource(options: DatabaseOptions): Promise<DataSo
       max: options.poolSize,
       connectionTimeoutMillis: options.connectionTimeoutMs,
       application_name: 'todo-service',
+      // Set per connection by the driver, so a blocked or runaway statement ends with an error
+      // the API reports as 503 instead of holding a request (and a pooled connection) forever.
+      statement_timeout: options.statementTimeoutMs ?? 0,
+      lock_timeout: options.lockTimeoutMs ?? 0,
     },
   });
   await dataSource.initialize();

@@ -6,6 +6,8 @@ export type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 export { EventStore } from './event-store';
 export type { AppendOptions, AppendResult, ReadStreamOptions } from './event-store';
 export { EventStoreModule } from './event-store.module';
+export { EVENT_STORE_OBSERVER } from './event-store-observer';
+export type { EventStoreObserver } from './event-store-observer';
 export { InlineProjectionRegistry } from './inline-projection';
 export type { InlineProjection, SqlTransaction } from './inline-projection';
 export { SubscriptionRegistry } from './subscription';

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { QueryRunner } from 'typeorm';
 import { ConcurrencyError } from './concurrency.error';
 import type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 import { EventStore } from './event-store';
 import type { AppendOptions, AppendResult, ReadStreamOptions } from './event-store';
+import { EVENT_STORE_OBSERVER } from './event-store-observer';
+import type { EventStoreObserver } from './event-store-observer';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
 import { UpcasterRegistry } from './upcaster';
@@ -52,6 +54,9 @@ export class PostgresEventStore extends EventStore {
     private readonly dataSource: DataSource,
     private readonly projections: InlineProjectionRegistry,
     private readonly upcasters: UpcasterRegistry = new UpcasterRegistry(),
+    @Optional()
+    @Inject(EVENT_STORE_OBSERVER)
+    private readonly observer?: EventStoreObserver,
   ) {
     super();
   }
@@ -103,10 +108,12 @@ export class PostgresEventStore extends EventStore {
       await this.project(transaction, recorded);
       await options.beforeCommit?.(transaction, recorded);
       await runner.commitTransaction();
+      this.observer?.appended(streamId, events.length);
       return { nextExpectedVersion: expectedVersion + events.length, events: recorded };
     } catch (error) {
       await rollbackQuietly(runner);
       if (isSequenceConflict(error)) {
+        this.observer?.conflicted(streamId);
         // Asked on this transaction's own connection: taking a second one from the pool while
         // holding this one deadlocks a busy pool (every holder waits for a free connection).
         throw new ConcurrencyError(
@@ -115,6 +122,7 @@ export class PostgresEventStore extends EventStore {
           await this.versionOf(streamId, runner),
         );
       }
+      if (error instanceof ConcurrencyError) this.observer?.conflicted(streamId);
       throw error;
     } finally {
       await runner.release();

@@ -4,6 +4,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export type RequestContext = {
   /** Correlates logs and events of one request; echoed as `X-Request-Id`. */
   requestId: string;
+  /**
+   * Who is acting, once authentication has established it (`jwt:<sub>` or `api-key:<name>`);
+   * recorded in the metadata of every event the request writes.
+   */
+  subject?: string;
 };
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -108,6 +108,18 @@ export class TodoCommandRunner {
       correlationId: currentRequestContext()?.requestId ?? this.ids.newId(),
       causationId: this.ids.newId(),
       ...extra,
+      // The acting context comes last: nothing a caller passes can claim another subject.
+      ...actingContext(),
     };
   }
+}
+
+/** Who asked and in which request, kept with each event for audit and correlation. */
+function actingContext(): EventMetadata {
+  const context = currentRequestContext();
+  if (!context) return {};
+  return {
+    requestId: context.requestId,
+    ...(context.subject !== undefined ? { subject: context.subject } : {}),
+  };
 }

@@ -4,8 +4,8 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 
 /** The body was announced as JSON but is not valid JSON. */
 export class MalformedBodyError extends Error {
-  constructor() {
-    super('The request body is not valid JSON.');
+  constructor(message = 'The request body is not valid JSON.') {
+    super(message);
     this.name = 'MalformedBodyError';
   }
 }
@@ -15,9 +15,13 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 /**
  * Body handling for a JSON API: a request that carries a body must say it is JSON (else 415),
  * the body must parse (else 400) and fit in `limitBytes` (else 413). Errors are handed on as
- * typed exceptions, so the problem+json filter answers them like any other.
+ * typed exceptions, so the problem+json filter answers them like any other. Arrays and objects
+ * nested deeper than `maxDepth` are refused before any code walks them.
  */
-export function jsonBody(limitBytes: number): (RequestHandler | ErrorRequestHandler)[] {
+export function jsonBody(
+  limitBytes: number,
+  maxDepth = 16,
+): (RequestHandler | ErrorRequestHandler)[] {
   const requireJson: RequestHandler = (request, _response, next) => {
     const hasBody =
       request.headers['transfer-encoding'] !== undefined ||
@@ -29,11 +33,16 @@ export function jsonBody(limitBytes: number): (RequestHandler | ErrorRequestHand
     next();
   };
   const translateErrors: ErrorRequestHandler = (
-    error: { type?: unknown },
+    error: { type?: unknown; status?: unknown },
     _request,
     _response,
     next,
   ) => {
+    if (error.type === undefined && error.status === 400) {
+      // A body that could not be read as announced: corrupt gzip/deflate data, a size that does
+      // not match Content-Length, a client that went away mid-body.
+      return next(new MalformedBodyError('The request body could not be read as announced.'));
+    }
     switch (error.type) {
       case 'entity.parse.failed':
         return next(new MalformedBodyError());
@@ -41,6 +50,9 @@ export function jsonBody(limitBytes: number): (RequestHandler | ErrorRequestHand
         return next(
           new PayloadTooLargeException(`The request body is larger than ${limitBytes} bytes.`),
         );
+      case 'request.size.invalid':
+      case 'request.aborted':
+        return next(new MalformedBodyError('The request body could not be read as announced.'));
       case 'charset.unsupported':
       case 'encoding.unsupported':
         return next(new UnsupportedMediaTypeException('Send the request body as UTF-8 JSON.'));
@@ -48,9 +60,32 @@ export function jsonBody(limitBytes: number): (RequestHandler | ErrorRequestHand
         return next(error);
     }
   };
+  const boundDepth: RequestHandler = (request, _response, next) => {
+    if (depthOf(request.body, maxDepth) > maxDepth) {
+      next(new MalformedBodyError(`The request body is nested deeper than ${maxDepth} levels.`));
+      return;
+    }
+    next();
+  };
   return [
     requireJson,
     express.json({ limit: limitBytes, strict: true, type: JSON_TYPES }),
     translateErrors,
+    boundDepth,
   ];
+}
+
+/** Nesting depth of parsed JSON, counted iteratively and only up to just past `limit`. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    const here = depth + 1;
+    if (here > deepest) deepest = here;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) stack.push([child, here]);
+  }
+  return deepest;
 }

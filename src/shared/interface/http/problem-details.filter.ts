@@ -6,6 +6,8 @@ import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
 import type { ProblemDetails } from './problem-details';
+import { AuthenticationError } from './authentication.error';
+import { databaseFaultOf } from './database-unavailable';
 import { MalformedBodyError } from './json-body';
 import { RequestValidationError } from './request-validation.error';
 
@@ -35,6 +37,9 @@ const HTTP_PROBLEMS: Record<number, { slug: string; title: string }> = {
   503: { slug: 'service-unavailable', title: 'Service unavailable' },
 };
 
+/** Seconds a client should wait before retrying a 503 or 429 that did not say otherwise. */
+export const RETRY_AFTER_SECONDS = 2;
+
 /**
  * The single place where errors become HTTP responses: every error leaves as RFC 9457
  * problem+json with a stable `type`. Unexpected errors are logged and reported as a bare 500,
@@ -51,8 +56,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const { type, title, status, detail, ...extensions } = this.toProblem(exception);
     const problem = { type, title, status, detail, instance: request.originalUrl, ...extensions };
 
-    if (problem.status >= 500) {
-      const requestId = (request as { id?: string }).id;
+    const requestId = (request as { id?: string }).id;
+    if (databaseFaultOf(exception)) {
+      // Expected while PostgreSQL restarts or is overloaded; a stack per request would flood the log.
+      this.logger.warn(`${request.method} ${request.originalUrl} failed: ${describe(exception)}`);
+    } else if (problem.status >= 500 && problem.status !== 503) {
       this.logger.error(
         `${request.method} ${request.originalUrl} failed (request ${requestId ?? 'unknown'}): ${describe(exception)}`,
         exception instanceof Error ? exception.stack : undefined,
@@ -65,6 +73,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // A failed If-Match tells the client which version to reload (RFC 9110 allows the ETag).
     if (exception instanceof PreconditionFailedError) {
       response.setHeader('ETag', `"${exception.currentVersion}"`);
+    }
+    if (exception instanceof AuthenticationError) {
+      response.setHeader('WWW-Authenticate', exception.challenge);
+    }
+    if ((status === 503 || status === 429) && !response.hasHeader('Retry-After')) {
+      response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     }
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
@@ -85,6 +99,23 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         title: 'Malformed request body',
         status: HttpStatus.BAD_REQUEST,
         detail: exception.message,
+      };
+    }
+    if (exception instanceof AuthenticationError) {
+      return {
+        type: problemType('unauthorized'),
+        title: 'Unauthorized',
+        status: HttpStatus.UNAUTHORIZED,
+        detail: exception.message,
+      };
+    }
+    const fault = databaseFaultOf(exception);
+    if (fault) {
+      return {
+        type: problemType(fault.slug),
+        title: fault.title,
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        detail: fault.detail,
       };
     }
     if (exception instanceof DomainError) {

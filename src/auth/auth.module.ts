@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import type { AuthConfig } from '../config';
+import { AuthGuard } from './auth.guard';
+import { AUTH_CONFIG, Authenticator } from './authenticator';
+
+/** Authentication by bearer JWT or API key; the app registers `AuthGuard` globally. */
+@Module({})
+export class AuthModule {
+  static forRoot(config: AuthConfig): DynamicModule {
+    return {
+      module: AuthModule,
+      providers: [{ provide: AUTH_CONFIG, useValue: config }, Authenticator, AuthGuard],
+      exports: [Authenticator, AuthGuard],
+    };
+  }
+}

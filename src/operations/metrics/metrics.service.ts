@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DataSource } from 'typeorm';
+import type { EventStoreObserver } from '../../event-store';
+
+type PgPool = { totalCount: number; idleCount: number; waitingCount: number };
+
+/**
+ * The service's Prometheus metrics. Each application instance has its own registry, so tests can
+ * run several apps in one process without clashing metric names.
+ */
+@Injectable()
+export class MetricsService implements EventStoreObserver {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by method, route pattern and status, with their duration.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly commands = new Histogram({
+    name: 'command_duration_seconds',
+    help: 'Commands handled through the command bus, by command and outcome.',
+    labelNames: ['command', 'outcome'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly appends = new Counter({
+    name: 'event_store_appends_total',
+    help: 'Successful appends to the event store (one per committed batch).',
+    registers: [this.registry],
+  });
+
+  readonly appendedEvents = new Counter({
+    name: 'event_store_events_appended_total',
+    help: 'Events committed to the event store.',
+    registers: [this.registry],
+  });
+
+  readonly conflicts = new Counter({
+    name: 'event_store_concurrency_conflicts_total',
+    help: 'Appends refused because the stream was not at the expected version.',
+    registers: [this.registry],
+  });
+
+  constructor(@Inject(DataSource) dataSource: DataSource) {
+    const pool = (): PgPool | undefined =>
+      (dataSource.driver as unknown as { master?: PgPool }).master;
+    new Gauge({
+      name: 'db_pool_connections',
+      help: 'Connections of the PostgreSQL pool: total open, idle, and requests waiting for one.',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const current = pool();
+        this.set({ state: 'total' }, current?.totalCount ?? 0);
+        this.set({ state: 'idle' }, current?.idleCount ?? 0);
+        this.set({ state: 'waiting' }, current?.waitingCount ?? 0);
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  appended(_streamId: string, eventCount: number): void {
+    this.appends.inc();
+    this.appendedEvents.inc(eventCount);
+  }
+
+  conflicted(): void {
+    this.conflicts.inc();
+  }
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { EventStore } from '../src/event-store';
+import { ReadinessChecks } from '../src/operations/health/readiness-checks';
+import { expectProblem } from './support/problem';
+import { memoryLogger } from './support/memory-log';
+import { startTestApp } from './support/app';
+
+describe('Operations (e2e)', () => {
+  describe('with default settings', () => {
+    let app: NestExpressApplication;
+    let http: ReturnType<NestExpressApplication['getHttpServer']>;
+    const log = memoryLogger('info');
+
+    beforeAll(async () => {
+      app = await startTestApp({ logger: log.logger });
+      http = app.getHttpServer();
+    });
+    afterAll(() => app.close());
+
+    it('answers liveness and readiness (database up)', async () => {
+      const live = await request(http).get('/health/live').expect(200);
+      expect(live.body).toMatchObject({ status: 'ok' });
+      const ready = await request(http).get('/health/ready').expect(200);
+      expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' } } });
+    });
+
+    it('exposes Prometheus metrics: requests by route and status, commands, appends, conflicts, pool', async () => {
+      const created = await request(http).post('/todos').send({ title: 'metered' }).expect(201);
+      const id = (created.body as { id: string }).id;
+      await request(http).get(`/todos/${randomUUID()}`).expect(404);
+      // A stale expected version is a conflict, whoever causes it.
+      await expect(
+        app.get(EventStore).append(id, 0, [{ type: 'TodoCreated', data: {} }]),
+      ).rejects.toThrow();
+
+      const response = await request(http).get('/metrics').expect(200);
+      expect(response.headers['content-type']).toMatch(/^text\/plain/);
+      const text = response.text;
+      expect(text).toMatch(
+        /http_request_duration_seconds_count\{method="POST",route="\/todos",status="201"\} [1-9]/,
+      );
+      expect(text).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="\/todos\/:id",status="404"\} [1-9]/,
+      );
+      expect(text).toMatch(
+        /command_duration_seconds_count\{command="CreateTodoCommand",outcome="ok"\} [1-9]/,
+      );
+      expect(text).toMatch(/^event_store_appends_total [1-9]/m);
+      expect(text).toMatch(/^event_store_events_appended_total [1-9]/m);
+      expect(text).toMatch(/^event_store_concurrency_conflicts_total [1-9]/m);
+      expect(text).toMatch(/^db_pool_connections\{state="total"\} [1-9]/m);
+      expect(text).toMatch(/^db_pool_connections\{state="waiting"\} 0/m);
+      // Raw paths never become labels: one series per route pattern.
+      expect(text).not.toContain(id);
+    });
+
+    it('writes one JSON line per request with id, route, status and duration; secrets redacted; CR/LF stay inside the line', async () => {
+      const requestId = `log-${randomUUID()}`;
+      await request(http)
+        .post('/todos?note=a%0D%0Afake%20line')
+        .set('X-Request-Id', requestId)
+        .set('Authorization', 'Bearer very-secret-token-value')
+        .set('X-API-Key', 'very-secret-api-key-value')
+        .send({ title: 'line one\r\n{"level":30,"msg":"forged"}' })
+        .expect(400);
+
+      const line = await log.waitFor(
+        (entry) => (entry.req as { id?: string } | undefined)?.id === requestId,
+      );
+      expect(line).toMatchObject({
+        route: '/todos',
+        res: { statusCode: 400 },
+        req: {
+          method: 'POST',
+          headers: { authorization: '[redacted]', 'x-api-key': '[redacted]' },
+        },
+      });
+      expect(typeof line.responseTime).toBe('number');
+      const raw = log.text();
+      expect(raw).not.toContain('very-secret');
+      // Every line is one complete JSON object: nothing the client sent split or forged a line.
+      for (const entry of raw.split('\n').filter((text) => text !== '')) {
+        expect(() => JSON.parse(entry) as unknown).not.toThrow();
+      }
+      expect(raw).not.toMatch(/^\{"level":30,"msg":"forged"\}/m);
+    });
+
+    it('sets helmet security headers and leaves CORS off', async () => {
+      const response = await request(http)
+        .get('/health/live')
+        .set('Origin', 'https://evil.example')
+        .expect(200);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(response.headers).not.toHaveProperty('access-control-allow-origin');
+      expect(response.headers).not.toHaveProperty('x-powered-by');
+    });
+
+    it('refuses deeply nested JSON with 400 and oversized bodies with 413', async () => {
+      const nested = '{"title":'.repeat(200) + '"x"' + '}'.repeat(200);
+      const deep = await request(http)
+        .post('/todos')
+        .set('Content-Type', 'application/json')
+        .send(nested);
+      expect(String(expectProblem(deep, 400, 'malformed-body').detail)).toContain('nested deeper');
+
+      const big = await request(http)
+        .post('/todos')
+        .send({ title: 'x'.repeat(17 * 1024) });
+      expectProblem(big, 413, 'payload-too-large');
+    });
+
+    it("serves the API document with the bearer and API-key schemes for Swagger's Authorize button", async () => {
+      const response = await request(http).get('/docs-json').expect(200);
+      const document = response.body as {
+        components: { securitySchemes: Record<string, unknown> };
+        security: unknown[];
+        paths: Record<string, Record<string, { security?: unknown[] }>>;
+      };
+      expect(document.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+      // Probes need no credentials, and the document says so.
+      expect(document.paths['/health/ready']?.get?.security).toEqual([]);
+      expect(document.paths['/todos']?.post?.security).toBeUndefined();
+      expect(document.components.securitySchemes).toMatchObject({
+        bearer: { type: 'http', scheme: 'bearer' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      });
+    });
+  });
+
+  describe('with settings changed', () => {
+    it('allows only the listed CORS origins', async () => {
+      const app = await startTestApp({ http: { corsOrigins: ['https://app.example.com'] } });
+      try {
+        const http = app.getHttpServer();
+        const allowed = await request(http)
+          .options('/todos')
+          .set('Origin', 'https://app.example.com')
+          .set('Access-Control-Request-Method', 'POST')
+          .set('Access-Control-Request-Headers', 'content-type,if-match');
+        expect(allowed.status).toBeLessThan(300);
+        expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+        expect(String(allowed.headers['access-control-allow-headers'])).toMatch(/If-Match/i);
+
+        const other = await request(http).get('/todos').set('Origin', 'https://evil.example');
+        expect(other.headers).not.toHaveProperty('access-control-allow-origin');
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('rate-limits with 429 problem+json and Retry-After; health is never limited', async () => {
+      const app = await startTestApp({ http: { rateLimit: { limit: 3, windowMs: 60_000 } } });
+      try {
+        const http = app.getHttpServer();
+        for (let i = 0; i < 3; i++) await request(http).get('/todos').expect(200);
+        const limited = await request(http).get('/todos');
+        expectProblem(limited, 429, 'too-many-requests');
+        expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+        await request(http).get('/health/live').expect(200);
+        await request(http).get('/health/ready').expect(200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('is not ready while a registered check is down (e.g. a lagging projection), nor while draining', async () => {
+      const app = await startTestApp();
+      try {
+        const http = app.getHttpServer();
+        let lagging = true;
+        const indicators = app.get(HealthIndicatorService);
+        app.get(ReadinessChecks).register('projection-lag', () => {
+          const session = indicators.check('projection-lag');
+          return Promise.resolve(lagging ? session.down({ behindBy: 42 }) : session.up());
+        });
+        const notReady = await request(http).get('/health/ready');
+        expect(String(expectProblem(notReady, 503, 'service-unavailable').detail)).toContain(
+          'projection-lag',
+        );
+        expect(Number(notReady.headers['retry-after'])).toBeGreaterThan(0);
+
+        lagging = false;
+        await request(http).get('/health/ready').expect(200);
+
+        app.get(ReadinessChecks).startDraining();
+        const draining = await request(http).get('/health/ready');
+        expect(String(expectProblem(draining, 503).detail)).toContain('shutting down');
+        await request(http).get('/health/live').expect(200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('turns Swagger UI and the API document off with DOCS_ENABLED=false', async () => {
+      const app = await startTestApp({ http: { docsEnabled: false } });
+      try {
+        const http = app.getHttpServer();
+        expectProblem(await request(http).get('/docs'), 404, 'not-found');
+        expectProblem(await request(http).get('/docs-json'), 404, 'not-found');
+      } finally {
+        await app.close();
+      }
+    });
+  });
+});
