@@ -93,8 +93,10 @@ describe('Swagger UI in a browser (e2e)', () => {
     const todo = JSON.parse(created.body) as { id: string; title: string; version: number };
     expect(todo).toMatchObject({ title: 'Try it in a browser', version: 1 });
 
+    // Conditional writes: each one names the version it was based on (the ETag it last saw).
     const renamed = await tryItOut('TodoController_changeTitle', async (operation) => {
       await operation.locator('tr[data-param-name="id"] input').fill(todo.id);
+      await operation.locator('tr[data-param-name="If-Match"] input').fill('"1"');
       await operation
         .locator('textarea.body-param__text')
         .fill('{"title": "Renamed in a browser"}');
@@ -104,12 +106,15 @@ describe('Swagger UI in a browser (e2e)', () => {
 
     const completed = await tryItOut('TodoController_complete', async (operation) => {
       await operation.locator('tr[data-param-name="id"] input').fill(todo.id);
+      await operation.locator('tr[data-param-name="If-Match"] input').fill('"2"');
     });
     expect(completed.status).toBe('200');
     expect(JSON.parse(completed.body)).toMatchObject({ completed: true, version: 3 });
 
     const listed = await tryItOut('TodoController_list', async (operation) => {
       await operation.locator('tr[data-param-name="completed"] select').selectOption('true');
+      // Other suites complete todos on the same database meanwhile: a full page keeps ours on it.
+      await operation.locator('tr[data-param-name="limit"] input').fill('100');
     });
     expect(listed.status).toBe('200');
     const list = JSON.parse(listed.body) as { items: { id: string }[] };

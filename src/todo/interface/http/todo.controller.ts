@@ -74,7 +74,8 @@ const IF_MATCH = ApiHeader({
     'Write only if the todo is still at this version: its ETag (`"3"`), a list (`"3", "4"`) or ' +
     '`*`. A stale one is refused with 412 and nothing is written. Without it the write applies ' +
     'to the latest state; with REQUIRE_IF_MATCH=true it is required (428).',
-  schema: { type: 'string', example: '"3"' },
+  // No example value: Swagger UI would pre-fill it, and a stale If-Match fails with 412.
+  schema: { type: 'string' },
 });
 const IDEMPOTENCY_KEY = ApiHeader({
   name: 'Idempotency-Key',
@@ -83,7 +84,8 @@ const IDEMPOTENCY_KEY = ApiHeader({
     'Makes retries safe: the first request with a key runs, later ones with the same key and ' +
     'request get its stored response (also after a lost response), for 24 h by default. The ' +
     'same key with another request is 422; while the first is still being written, 409.',
-  schema: { type: 'string', example: '"8e03978e-40d5-43e8-bc93-6894a57f9324"' },
+  // No example value: Swagger UI would pre-fill it, so every try would reuse one key (422).
+  schema: { type: 'string' },
 });
 
 @ApiTags('todos')
