@@ -202,7 +202,15 @@ class Service {
 
   static async start(databaseUrl: string): Promise<Service> {
     const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
-      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', NODE_ENV: 'production' },
+      // Production settings, but no rate limit: the benchmark measures the service, not the
+      // limiter (which would answer most requests with 429 from one client address).
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        PORT: '0',
+        NODE_ENV: 'production',
+        RATE_LIMIT_MAX: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const port = await new Promise<number>((resolve, reject) => {
