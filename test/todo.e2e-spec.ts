@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { startTestApp } from './support/app';
-
-const PROBLEM = /^application\/problem\+json/;
-const TYPE = 'urn:todo-service:problem:';
+import { expectProblem } from './support/problem';
 
 type TodoBody = {
   id: string;
@@ -16,19 +13,6 @@ type TodoBody = {
   createdAt: string;
   updatedAt: string;
 };
-
-function expectProblem(response: Response, status: number, slug: string): Record<string, unknown> {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toMatch(PROBLEM);
-  const body = response.body as Record<string, unknown>;
-  expect(body).toMatchObject({ type: `${TYPE}${slug}`, status });
-  expect(typeof body.title).toBe('string');
-  expect(typeof body.detail).toBe('string');
-  // Nest's default error shape must never leak through.
-  expect(body).not.toHaveProperty('statusCode');
-  expect(body).not.toHaveProperty('message');
-  return body;
-}
 
 describe('Todo HTTP API (e2e)', () => {
   let app: NestExpressApplication;

@@ -4,14 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
-import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
 import { IdempotencyKeyCleanup } from '../src/shared/infrastructure/idempotency-key-cleanup';
 import { startTestApp } from './support/app';
 import { testDatabaseUrl } from './support/database';
-
-const PROBLEM = /^application\/problem\+json/;
-const TYPE = 'urn:todo-service:problem:';
+import { expectProblem } from './support/problem';
 
 type TodoBody = { id: string; title: string; completed: boolean; version: number };
 type ListBody = { items: TodoBody[]; nextCursor: string | null };
@@ -25,14 +22,6 @@ type HistoryBody = {
   }[];
   nextAfter: number | null;
 };
-
-function expectProblem(response: Response, status: number, slug: string): Record<string, unknown> {
-  expect(response.status).toBe(status);
-  expect(response.headers['content-type']).toMatch(PROBLEM);
-  const body = response.body as Record<string, unknown>;
-  expect(body).toMatchObject({ type: `${TYPE}${slug}`, status });
-  return body;
-}
 
 describe('Write-side guarantees over HTTP (e2e)', () => {
   let app: NestExpressApplication;

@@ -17,5 +17,8 @@ export function expectProblem(
   if (slug !== undefined) expect(body.type).toBe(`${PROBLEM_TYPE}${slug}`);
   expect(typeof body.title).toBe('string');
   expect(typeof body.detail).toBe('string');
+  // Nest's default error shape must never leak through.
+  expect(body).not.toHaveProperty('statusCode');
+  expect(body).not.toHaveProperty('message');
   return body;
 }
