@@ -218,7 +218,13 @@ class Service {
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         const match = /Listening on http:\/\/localhost:(\d+)/.exec(output);
-        if (match) resolve(Number(match[1]));
+        if (!match) return;
+        // From here on the log is only drained: keeping and scanning it would cost this process
+        // CPU that grows with the run, on the machine the service is measured on.
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        output = '';
+        resolve(Number(match[1]));
       };
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
