@@ -8,7 +8,8 @@ import type {
 } from '../application/todo-read-model';
 import type { TodoView } from '../application/todo-view';
 
-type TodoRow = {
+/** A `todo_read_views` row as selected with `TODO_COLUMNS`. */
+export type TodoRow = {
   id: string;
   title: string;
   completed: boolean;
@@ -24,7 +25,7 @@ type TodoRow = {
 // (Aliases differ from the column names: ORDER BY would otherwise sort by the text, off the index.)
 const iso = (column: string, alias: string) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${alias}`;
-const COLUMNS = `id, title, completed, version, ${iso('created_at', 'created_iso')}, ${iso('updated_at', 'updated_iso')},
+export const TODO_COLUMNS = `id, title, completed, version, ${iso('created_at', 'created_iso')}, ${iso('updated_at', 'updated_iso')},
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_key`;
 const ORDER = 'ORDER BY created_at DESC, id DESC';
 // A row comparison matches the index order (created_at DESC, id DESC), so PostgreSQL starts the
@@ -34,13 +35,13 @@ const after = (first: number) => `(created_at, id) < ($${first}::timestamptz, $$
 // Separate statements per filter, so each one gets a plan on its own index:
 // todo_read_views_created_idx without a filter, todo_read_views_completed_created_idx with one.
 export const TODO_LIST_STATEMENTS = {
-  all: `SELECT ${COLUMNS} FROM todo_read_views ${ORDER} LIMIT $1`,
-  allAfter: `SELECT ${COLUMNS} FROM todo_read_views WHERE ${after(2)} ${ORDER} LIMIT $1`,
-  byCompleted: `SELECT ${COLUMNS} FROM todo_read_views WHERE completed = $2 ${ORDER} LIMIT $1`,
-  byCompletedAfter: `SELECT ${COLUMNS} FROM todo_read_views WHERE completed = $2 AND ${after(3)} ${ORDER} LIMIT $1`,
+  all: `SELECT ${TODO_COLUMNS} FROM todo_read_views ${ORDER} LIMIT $1`,
+  allAfter: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE ${after(2)} ${ORDER} LIMIT $1`,
+  byCompleted: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE completed = $2 ${ORDER} LIMIT $1`,
+  byCompletedAfter: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE completed = $2 AND ${after(3)} ${ORDER} LIMIT $1`,
 } as const;
 
-const FIND_BY_ID = `SELECT ${COLUMNS} FROM todo_read_views WHERE id = $1`;
+const FIND_BY_ID = `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE id = $1`;
 
 @Injectable()
 export class PostgresTodoReadModel extends TodoReadModel {
@@ -85,7 +86,7 @@ export function listStatement(
     : [TODO_LIST_STATEMENTS.byCompleted, [limit, completed]];
 }
 
-function toView(row: TodoRow): TodoView {
+export function toView(row: TodoRow): TodoView {
   return {
     id: row.id,
     title: row.title,

@@ -2,21 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TodoSnapshots } from '../application/todo-snapshots';
 import type { TodoSnapshot } from '../application/todo-snapshots';
-
-type Row = {
-  title: string;
-  completed: boolean;
-  version: string;
-  created_at: Date;
-  updated_at: Date;
-};
+import { TODO_COLUMNS, toView } from './postgres-todo-read-model';
+import type { TodoRow } from './postgres-todo-read-model';
 
 // The read row holds the whole state of a todo and is written in the same transaction as each
 // event, so it is a snapshot for free. It is trusted only when its version equals the stream's
 // last sequence, read in the same statement (one snapshot of the database); otherwise, for
 // instance while a rebuild runs, the caller folds the stream.
 const LOAD = `
-  SELECT title, completed, version, created_at, updated_at
+  SELECT ${TODO_COLUMNS}
   FROM todo_read_views
   WHERE id = $1
     AND version = (SELECT MAX(sequence) FROM events WHERE aggregate_id = $1)`;
@@ -28,20 +22,16 @@ export class ReadViewTodoSnapshots extends TodoSnapshots {
   }
 
   async load(todoId: string): Promise<TodoSnapshot | undefined> {
-    const rows: Row[] = await this.dataSource.query(LOAD, [todoId]);
+    const rows: TodoRow[] = await this.dataSource.query(LOAD, [todoId]);
     const row = rows[0];
     if (!row) return undefined;
-    const fields = {
-      id: todoId,
-      title: row.title,
-      createdAt: row.created_at.toISOString(),
-      updatedAt: row.updated_at.toISOString(),
-    };
+    const { id, title, completed, version, createdAt, updatedAt } = toView(row);
+    const fields = { id, title, createdAt, updatedAt };
     return {
-      version: Number(row.version),
+      version,
       // Completing is the last thing that can happen to a todo, so its time is the last update.
-      state: row.completed
-        ? { status: 'Completed', ...fields, completedAt: fields.updatedAt }
+      state: completed
+        ? { status: 'Completed', ...fields, completedAt: updatedAt }
         : { status: 'Open', ...fields },
     };
   }
