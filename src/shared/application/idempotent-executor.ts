@@ -18,6 +18,13 @@ export type IdempotencyRequest<R> = {
 export type WriteOutcome<R> =
   { replayed: false; result: R } | { replayed: true; response: StoredResponse };
 
+/** The result of a write sent without an idempotency key, which is never a replay. */
+export async function freshResult<R>(outcome: Promise<WriteOutcome<R>>): Promise<R> {
+  const result = await outcome;
+  if (result.replayed) throw new Error('Unexpected replay of a stored response.');
+  return result.result;
+}
+
 /** Hook the write calls with its result to record the response in its appending transaction. */
 export type RecordResponse<R> = (result: R) => NonNullable<AppendOptions['beforeCommit']>;
 

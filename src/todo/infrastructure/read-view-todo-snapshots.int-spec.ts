@@ -7,6 +7,7 @@ import { EventStore } from '../../event-store';
 import { ChangeTitleCommand } from '../application/commands/change-title.command';
 import { CompleteTodoCommand } from '../application/commands/complete-todo.command';
 import { CreateTodoCommand } from '../application/commands/create-todo.command';
+import { freshResult } from '../../shared/application/idempotent-executor';
 import { TodoSnapshots } from '../application/todo-snapshots';
 import { rehydrate } from '../domain/todo';
 import type { TodoEvent } from '../domain/todo.events';
@@ -28,12 +29,8 @@ describe('ReadViewTodoSnapshots', () => {
 
   afterAll(() => app.close());
 
-  /** Commands without an idempotency key are never replays: unwrap their result. */
-  const run = async (command: CreateTodoCommand | ChangeTitleCommand | CompleteTodoCommand) => {
-    const outcome = await commands.execute(command);
-    if (outcome.replayed) throw new Error('unexpected replay');
-    return outcome.result;
-  };
+  const run = (command: CreateTodoCommand | ChangeTitleCommand | CompleteTodoCommand) =>
+    freshResult(commands.execute(command));
 
   const fold = async (id: string) => {
     const history = await store.readStream<TodoEvent>(id);

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ChangeTitleCommand } from '../../application/commands/change-title.command';
 import { CompleteTodoCommand } from '../../application/commands/complete-todo.command';
 import { CreateTodoCommand } from '../../application/commands/create-todo.command';
-import type { WriteOutcome } from '../../../shared/application/idempotent-executor';
+import { freshResult } from '../../../shared/application/idempotent-executor';
 import { GetTodoAtVersionQuery } from '../../application/queries/get-todo-at-version.query';
 import {
   HISTORY_LIMIT_DEFAULT,
@@ -44,13 +44,6 @@ function integerFrom(min: number, max: number): (value: string) => number {
   };
 }
 
-/** The CLI sends no idempotency keys, so its writes are never replays. */
-async function written(outcome: Promise<WriteOutcome<TodoView>>): Promise<TodoView> {
-  const result = await outcome;
-  if (result.replayed) throw new Error('Unexpected replay of a stored response.');
-  return result.result;
-}
-
 /** The todo commands of the CLI: the same commands and queries as HTTP, through the same buses. */
 export function registerTodoCommands(program: Command, run: RunWithBuses): void {
   program
@@ -58,7 +51,7 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
     .description('Create a todo and print it.')
     .argument('<title>', 'the title (1..200 characters)')
     .action((title: string) =>
-      run(({ commands }) => written(commands.execute(new CreateTodoCommand(title))), printTodo),
+      run(({ commands }) => freshResult(commands.execute(new CreateTodoCommand(title))), printTodo),
     );
 
   program
@@ -68,7 +61,7 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
     .argument('<title>', 'the new title (1..200 characters)')
     .action((id: string, title: string) =>
       run(
-        ({ commands }) => written(commands.execute(new ChangeTitleCommand(id, title))),
+        ({ commands }) => freshResult(commands.execute(new ChangeTitleCommand(id, title))),
         printTodo,
       ),
     );
@@ -78,7 +71,7 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
     .description('Mark a todo as completed.')
     .argument('<id>', 'the todo id (UUID)', todoId)
     .action((id: string) =>
-      run(({ commands }) => written(commands.execute(new CompleteTodoCommand(id))), printTodo),
+      run(({ commands }) => freshResult(commands.execute(new CompleteTodoCommand(id))), printTodo),
     );
 
   program
