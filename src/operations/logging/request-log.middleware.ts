@@ -1,42 +1,52 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, RequestHandler } from 'express';
-import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
+import type { Level, Logger } from 'pino';
 import { routeOf } from '../http-route';
+
+/** The shape of one request line; the root logger's redaction applies to `req.headers`. */
+export type RequestLogLine = {
+  req: { id: string; method: string; url: string; headers: IncomingHttpHeaders };
+  res: { statusCode: number };
+  route: string;
+  /** Milliseconds from the request's arrival to its response's end (or the client leaving). */
+  responseTime: number;
+};
 
 /**
  * One log line per request when its response is finished (or the client went away), with the
  * request id set by the request-id middleware, the route pattern, the status and the duration.
+ *
+ * Written by hand rather than with pino-http: that builds two child loggers per request (each
+ * serialising and redacting the whole request up front) and registers three listeners, which
+ * cost about a fifth of the CPU of a simple read under load. This does one log call per request.
  */
 export function requestLog(logger: Logger): RequestHandler {
-  const withRoute = (request: IncomingMessage, _response: ServerResponse, value: object) => ({
-    ...value,
-    route: routeOf(request as Request),
-  });
-  return pinoHttp({
-    logger,
-    genReqId: (request) => (request as { id?: string }).id ?? 'unknown',
-    customSuccessObject: withRoute,
-    customErrorObject: (request, response, _error, value: object) =>
-      withRoute(request, response, value),
-    // A 503 is a retryable, expected answer while the database restarts: a warning, not an error.
-    customLogLevel: (_request, response, error) =>
-      error !== undefined || (response.statusCode >= 500 && response.statusCode !== 503)
-        ? 'error'
-        : response.statusCode >= 400
-          ? 'warn'
-          : 'info',
-    serializers: {
-      req: (request: { id: string; method: string; url: string; headers: object }) => ({
-        id: request.id,
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-      }),
-      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-      // pino-http invents an error ("failed with status code 500") for every 5xx; its stack says
-      // nothing. The real error is logged, with its stack, by the problem+json filter.
-      err: (error: { message?: unknown }) => ({ message: error.message }),
-    },
-  }) as RequestHandler;
+  return (request, response, next) => {
+    const started = performance.now();
+    response.once('close', () => {
+      const statusCode = response.statusCode;
+      const level = levelOf(statusCode);
+      if (!logger.isLevelEnabled(level)) return;
+      const line: RequestLogLine = {
+        req: {
+          id: (request as { id?: string }).id ?? 'unknown',
+          method: request.method,
+          url: request.originalUrl,
+          headers: request.headers,
+        },
+        res: { statusCode },
+        route: routeOf(request as Request),
+        responseTime: Math.round(performance.now() - started),
+      };
+      logger[level](line, response.writableFinished ? 'request completed' : 'request aborted');
+    });
+    next();
+  };
+}
+
+// A 503 is a retryable, expected answer while the database restarts: a warning, not an error.
+// A 5xx's cause is logged with its stack by the problem+json filter; this line only counts it.
+function levelOf(statusCode: number): Level {
+  if (statusCode >= 500 && statusCode !== 503) return 'error';
+  return statusCode >= 400 ? 'warn' : 'info';
 }
