@@ -13,10 +13,16 @@ export type WorkerLogger = {
   error(message: string): void;
 };
 
-type Outcome = 'more' | 'idle' | 'parked';
+/**
+ * After a batch: `more` fills a whole batch (read on at once); `drained` read the rest of the log
+ * as far as it is visible; `idle` found nothing; `parked` is stopped by a dead letter.
+ */
+type Outcome = 'more' | 'drained' | 'idle' | 'parked';
 
 const MAX_BACKOFF_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
+/** First pause after a batch that emptied the visible log; it doubles while nothing arrives. */
+const RECHECK_MS = 10;
 
 /**
  * Runs one subscription in this process: waits to become its only runner (a session advisory
@@ -136,10 +142,25 @@ export class SubscriptionWorker {
   }
 
   private async follow(client: Client): Promise<void> {
+    let pauseMs = this.options.pollIntervalMs;
     while (!this.stopped) {
       const outcome = await this.processBatch(client);
-      if (outcome !== 'more') await this.sleep(this.options.pollIntervalMs);
+      if (outcome === 'more') continue;
+      if (outcome === 'drained') {
+        // Only the first of concurrent writers notifies (see the append trigger); the others may
+        // commit just after this read. Look again soon, then less and less often, up to polling.
+        // The first pause ignores wake-ups, so a busy log is read in batches, not one by one.
+        await this.pause(RECHECK_MS);
+        pauseMs = RECHECK_MS;
+        continue;
+      }
+      pauseMs = outcome === 'parked' ? this.options.pollIntervalMs : pauseMs * 2;
+      await this.sleep(Math.min(pauseMs, this.options.pollIntervalMs));
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   private async processBatch(client: Client): Promise<Outcome> {
@@ -194,7 +215,7 @@ export class SubscriptionWorker {
       await client.query('COMMIT');
       this.failures = 0;
       if (this.suspect && compare(positionOf(last), this.suspect) >= 0) this.suspect = undefined;
-      return events.length === size ? 'more' : 'idle';
+      return events.length === size ? 'more' : 'drained';
     } catch (error) {
       await rollbackQuietly(client);
       return this.failed(client, checkpoint, events, error);

@@ -9,6 +9,7 @@ import { PostgresEventStore } from './postgres-event-store';
 import { ProjectionAdmin } from './projection-admin';
 import { SubscriptionRegistry } from './subscription';
 import type { EventSubscription, PositionedEvent } from './subscription';
+import { NOTIFY_LOCK } from './advisory-locks';
 import { DEFAULT_SUBSCRIPTION_OPTIONS } from './subscription-options';
 import { SubscriptionWorker } from './subscription-worker';
 import { UpcasterRegistry } from './upcaster';
@@ -46,7 +47,10 @@ describe('subscriptions', () => {
 
   const unique = () => randomBytes(5).toString('hex');
 
-  function startWorker(subscription: EventSubscription): SubscriptionWorker {
+  function startWorker(
+    subscription: EventSubscription,
+    workerOptions = options,
+  ): SubscriptionWorker {
     const worker: SubscriptionWorker = new SubscriptionWorker(
       subscription,
       async () => {
@@ -57,7 +61,7 @@ describe('subscriptions', () => {
         return client;
       },
       upcasters,
-      options,
+      workerOptions,
       quiet,
     );
     workers.push(worker);
@@ -97,6 +101,71 @@ describe('subscriptions', () => {
 
   const appendOne = (type: string, n: number) =>
     store.append(randomUUID(), 0, [{ type, data: { n } }]);
+
+  describe('without polling (one poll a minute), woken by notifications alone', () => {
+    const slowPolling = { ...options, pollIntervalMs: 60_000 };
+
+    it('delivers a burst of concurrent appends, of which only the first notifies', async () => {
+      const type = `Burst_${unique()}`;
+      const seen = new Set<unknown>();
+      startWorker(
+        {
+          name: `burst_${unique()}`,
+          eventTypes: [type],
+          handle: (_tx, events) => {
+            for (const event of events) seen.add(event.data.n);
+            return Promise.resolve();
+          },
+        },
+        slowPolling,
+      );
+      await pause(200); // the worker is listening
+      await Promise.all(Array.from({ length: 30 }, (_, n) => appendOne(type, n)));
+      await waitFor('all 30 events, long before the next poll', () => seen.size === 30, 30_000);
+    });
+
+    it('delivers an append that committed without notifying, because another writer held the notify lock', async () => {
+      const type = `Silent_${unique()}`;
+      const seen: unknown[] = [];
+      startWorker(
+        {
+          name: `silent_${unique()}`,
+          eventTypes: [type],
+          handle: (_tx, events) => {
+            seen.push(...events.map((event) => event.data.n));
+            return Promise.resolve();
+          },
+        },
+        slowPolling,
+      );
+      await pause(200);
+      await appendOne(type, 1);
+      await waitFor('the notified event', () => seen.length === 1, 30_000);
+
+      // A concurrent writer that has notified (or is about to) holds the lock until it ends.
+      const other = new Client({ connectionString: testDatabaseUrl() });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query('SELECT pg_advisory_xact_lock($1)', [NOTIFY_LOCK]);
+        await appendOne(type, 2);
+        const holders = await dataSource.query<{ count: string }[]>(
+          `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
+          [NOTIFY_LOCK],
+        );
+        expect(holders[0]?.count).toBe('1');
+        await waitFor(
+          'the silent event, long before the next poll',
+          () => seen.length === 2,
+          30_000,
+        );
+        expect(seen).toEqual([1, 2]);
+      } finally {
+        await other.query('ROLLBACK');
+        await other.end();
+      }
+    });
+  });
 
   it('never passes an event whose transaction is still open, and delivers it in order after the commit', async () => {
     const type = `Gap_${unique()}`;

@@ -2,6 +2,7 @@ import { ActivityTables1764230600001 } from '../../activity/infrastructure/migra
 import { InitialSchema1764230400000 } from './1764230400000-initial-schema';
 import { IdempotencyKeys1764230500000 } from './1764230500000-idempotency-keys';
 import { GlobalOrderAndSubscriptions1764230600000 } from './1764230600000-global-order-and-subscriptions';
+import { NotifyOncePerBurst1764230700000 } from './1764230700000-notify-once-per-burst';
 
 /** Every schema migration, oldest first. Modules keep their own migration classes beside them. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   IdempotencyKeys1764230500000,
   GlobalOrderAndSubscriptions1764230600000,
   ActivityTables1764230600001,
+  NotifyOncePerBurst1764230700000,
 ];
