@@ -70,7 +70,7 @@ export function configureApp(
       maxAge: 600,
     });
   }
-  app.use(...jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
+  app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (http.docsEnabled) setUpDocs(app);
