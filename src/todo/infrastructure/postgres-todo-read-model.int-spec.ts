@@ -53,34 +53,68 @@ describe('PostgresTodoReadModel on a large table', () => {
     id: '80000000-0000-4000-8000-000000000000',
   };
 
-  it.each([
+  const cases: [string, boolean | undefined, TodoListPosition | undefined][] = [
     ['no filter, first page', undefined, undefined],
     ['no filter, after a cursor', undefined, position],
     ['completed, first page', true, undefined],
     ['completed, after a cursor', true, position],
     ['open, first page', false, undefined],
     ['open, after a cursor', false, position],
-  ])(
+  ];
+
+  function expectOrderedIndexRead(plan: PlanNode): void {
+    const nodes = nodesOf(plan);
+    const types = nodes.map((node) => node['Node Type']);
+    expect(types).not.toContain('Seq Scan');
+    expect(types).not.toContain('Sort');
+    // For a filter that keeps most rows the planner may rightly prefer the plain order index.
+    expect(
+      nodes.some((node) =>
+        ['todo_read_views_created_idx', 'todo_read_views_completed_created_idx'].includes(
+          node['Index Name'] ?? '',
+        ),
+      ),
+    ).toBe(true);
+  }
+
+  type Explained = [{ 'QUERY PLAN': [{ Plan: PlanNode }] }];
+
+  it.each(cases)(
     '%s: read in order from an index, no sequential scan, no sort',
     async (_c, completed, after) => {
       const [sql, parameters] = listStatement(21, completed, after);
-      const [{ 'QUERY PLAN': plans }] = await dataSource.query<
-        [{ 'QUERY PLAN': [{ Plan: PlanNode }] }]
-      >(`EXPLAIN (FORMAT JSON) ${sql}`, parameters);
-      const nodes = nodesOf(plans[0].Plan);
-      const types = nodes.map((node) => node['Node Type']);
-      expect(types).not.toContain('Seq Scan');
-      expect(types).not.toContain('Sort');
-      // For a filter that keeps most rows the planner may rightly prefer the plain order index.
-      expect(
-        nodes.some((node) =>
-          ['todo_read_views_created_idx', 'todo_read_views_completed_created_idx'].includes(
-            node['Index Name'] ?? '',
-          ),
-        ),
-      ).toBe(true);
+      const [{ 'QUERY PLAN': plans }] = await dataSource.query<Explained>(
+        `EXPLAIN (FORMAT JSON) ${sql}`,
+        parameters,
+      );
+      expectOrderedIndexRead(plans[0].Plan);
     },
   );
+
+  // The statements are prepared (named), and PostgreSQL may switch a prepared statement to one
+  // generic plan that ignores the parameters' values: that plan must read in order too.
+  it.each(cases)('%s: the generic plan reads in order as well', async (_c, completed, after) => {
+    const [sql, parameters] = listStatement(21, completed, after);
+    const runner = dataSource.createQueryRunner();
+    try {
+      await runner.query('SET plan_cache_mode = force_generic_plan');
+      await runner.query(`PREPARE generic_list AS ${sql}`);
+      // EXECUTE takes its arguments as SQL, not as bound parameters.
+      const literals = parameters
+        .map((value) =>
+          typeof value === 'string' ? `'${value.replaceAll("'", "''")}'` : String(value),
+        )
+        .join(', ');
+      const [{ 'QUERY PLAN': plans }] = (await runner.query(
+        `EXPLAIN (FORMAT JSON) EXECUTE generic_list(${literals})`,
+      )) as Explained;
+      expectOrderedIndexRead(plans[0].Plan);
+    } finally {
+      await runner.query('DEALLOCATE generic_list').catch(() => undefined);
+      await runner.query('RESET plan_cache_mode').catch(() => undefined);
+      await runner.release();
+    }
+  });
 
   it('pages through every row exactly once, in order, ties broken by id', async () => {
     const expected = await dataSource.query<{ id: string }[]>(
