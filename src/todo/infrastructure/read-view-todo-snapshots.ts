@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { pgPoolOf } from '../../database/pg-pool';
 import { TodoSnapshots } from '../application/todo-snapshots';
 import type { TodoSnapshot } from '../application/todo-snapshots';
 import { TODO_COLUMNS, toView } from './postgres-todo-read-model';
@@ -22,7 +23,12 @@ export class ReadViewTodoSnapshots extends TodoSnapshots {
   }
 
   async load(todoId: string): Promise<TodoSnapshot | undefined> {
-    const rows: TodoRow[] = await this.dataSource.query(LOAD, [todoId]);
+    // A named statement, like the read model's: every change and completion starts with it.
+    const { rows } = await pgPoolOf(this.dataSource).query<TodoRow>({
+      name: 'todo_snapshot_load',
+      text: LOAD,
+      values: [todoId],
+    });
     const row = rows[0];
     if (!row) return undefined;
     const { id, title, completed, version, createdAt, updatedAt } = toView(row);
