@@ -15,4 +15,5 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
-CMD ["node", "dist/main.js"]
+# The flags are those of `npm run start:prod` (see bench/RESULTS.md for why).
+CMD ["node", "--max-semi-space-size=8", "dist/main.js"]

@@ -189,6 +189,16 @@ async function http(
   };
 }
 
+/** The Node flags of `npm run start:prod`, so the benchmark runs the service as production does. */
+function productionNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const match = /^node((?: --\S+)*) dist\/main\.js$/.exec(scripts['start:prod'] ?? '');
+  if (!match) throw new Error('package.json: start:prod is not "node [--flags] dist/main.js".');
+  return match[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+}
+
 class Service {
   private peakRssKb = 0;
   private sampler?: NodeJS.Timeout;
@@ -201,18 +211,22 @@ class Service {
   }
 
   static async start(databaseUrl: string): Promise<Service> {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'main.js')], {
-      // Production settings, but no rate limit: the benchmark measures the service, not the
-      // limiter (which would answer most requests with 429 from one client address).
-      env: {
-        ...process.env,
-        DATABASE_URL: databaseUrl,
-        PORT: '0',
-        NODE_ENV: 'production',
-        RATE_LIMIT_MAX: '0',
+    const child = spawn(
+      process.execPath,
+      [...productionNodeFlags(), path.join(ROOT, 'dist', 'main.js')],
+      {
+        // Production settings, but no rate limit: the benchmark measures the service, not the
+        // limiter (which would answer most requests with 429 from one client address).
+        env: {
+          ...process.env,
+          DATABASE_URL: databaseUrl,
+          PORT: '0',
+          NODE_ENV: 'production',
+          RATE_LIMIT_MAX: '0',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     const port = await new Promise<number>((resolve, reject) => {
       let output = '';
       const onData = (chunk: Buffer) => {
