@@ -37,6 +37,10 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         connectionTimeoutMillis: this.database.connectionTimeoutMs,
         application_name: 'todo-service-subscriptions',
       });
+      // The worker listens for errors once it has the client; one that arrives in between (the
+      // server shutting down as the connection opens) would otherwise crash the process. The
+      // broken client then fails the worker's next query, and the worker reconnects.
+      client.on('error', () => undefined);
       try {
         await client.connect();
       } catch (error) {
