@@ -3,12 +3,13 @@ import type { DestinationStream, Logger } from 'pino';
 import type { LogConfig } from '../../config';
 import { currentRequestContext } from '../../shared/application/request-context';
 
+/** How long a buffered JSON log line may wait before it is written out. */
+const FLUSH_INTERVAL_MS = 100;
+
 /**
  * Header and field paths never written to a log. Credentials may arrive in any of them; the
  * log keeps the fact that one was sent, not its value.
  */
-const FLUSH_INTERVAL_MS = 100;
-
 export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
