@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from 'pg';
 import { LOG_START, positionOf, readAfter } from './event-log-reader';
 import type { LogPosition } from './event-log-reader';
@@ -150,17 +151,14 @@ export class SubscriptionWorker {
         // Only the first of concurrent writers notifies (see the append trigger); the others may
         // commit just after this read. Look again soon, then less and less often, up to polling.
         // The first pause ignores wake-ups, so a busy log is read in batches, not one by one.
-        await this.pause(RECHECK_MS);
+        await delay(RECHECK_MS);
         pauseMs = RECHECK_MS;
         continue;
       }
-      pauseMs = outcome === 'parked' ? this.options.pollIntervalMs : pauseMs * 2;
-      await this.sleep(Math.min(pauseMs, this.options.pollIntervalMs));
+      const poll = this.options.pollIntervalMs;
+      pauseMs = outcome === 'parked' ? poll : Math.min(pauseMs * 2, poll);
+      await this.sleep(pauseMs);
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   private async processBatch(client: Client): Promise<Outcome> {
