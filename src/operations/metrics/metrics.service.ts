@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { pgPoolOf } from '../../database/pg-pool';
 import type { EventStoreObserver } from '../../event-store';
-
-type PgPool = { totalCount: number; idleCount: number; waitingCount: number };
 
 /**
  * The service's Prometheus metrics. Each application instance has its own registry, so tests can
@@ -48,8 +47,7 @@ export class MetricsService implements EventStoreObserver {
   });
 
   constructor(@Inject(DataSource) dataSource: DataSource) {
-    const pool = (): PgPool | undefined =>
-      (dataSource.driver as unknown as { master?: PgPool }).master;
+    const pool = () => (dataSource.isInitialized ? pgPoolOf(dataSource) : undefined);
     new Gauge({
       name: 'db_pool_connections',
       help: 'Connections of the PostgreSQL pool: total open, idle, and requests waiting for one.',

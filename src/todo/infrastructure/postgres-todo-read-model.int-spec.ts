@@ -82,9 +82,9 @@ describe('PostgresTodoReadModel on a large table', () => {
   it.each(cases)(
     '%s: read in order from an index, no sequential scan, no sort',
     async (_c, completed, after) => {
-      const [sql, parameters] = listStatement(21, completed, after);
+      const [statement, parameters] = listStatement(21, completed, after);
       const [{ 'QUERY PLAN': plans }] = await dataSource.query<Explained>(
-        `EXPLAIN (FORMAT JSON) ${sql}`,
+        `EXPLAIN (FORMAT JSON) ${statement.text}`,
         parameters,
       );
       expectOrderedIndexRead(plans[0].Plan);
@@ -94,11 +94,11 @@ describe('PostgresTodoReadModel on a large table', () => {
   // The statements are prepared (named), and PostgreSQL may switch a prepared statement to one
   // generic plan that ignores the parameters' values: that plan must read in order too.
   it.each(cases)('%s: the generic plan reads in order as well', async (_c, completed, after) => {
-    const [sql, parameters] = listStatement(21, completed, after);
+    const [statement, parameters] = listStatement(21, completed, after);
     const runner = dataSource.createQueryRunner();
     try {
       await runner.query('SET plan_cache_mode = force_generic_plan');
-      await runner.query(`PREPARE generic_list AS ${sql}`);
+      await runner.query(`PREPARE generic_list AS ${statement.text}`);
       // EXECUTE takes its arguments as SQL, not as bound parameters.
       const literals = parameters
         .map((value) =>

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { pgPoolOf } from '../../database/pg-pool';
+import { queryNamed } from '../../database/pg-pool';
+import type { NamedStatement } from '../../database/pg-pool';
 import { TodoReadModel } from '../application/todo-read-model';
 import type {
   TodoListFilter,
@@ -35,23 +36,30 @@ const after = (first: number) => `(created_at, id) < ($${first}::timestamptz, $$
 
 // Separate statements per filter, so each one gets a plan on its own index:
 // todo_read_views_created_idx without a filter, todo_read_views_completed_created_idx with one.
+// Named, so each pooled connection parses them once instead of once per request.
 export const TODO_LIST_STATEMENTS = {
-  all: `SELECT ${TODO_COLUMNS} FROM todo_read_views ${ORDER} LIMIT $1`,
-  allAfter: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE ${after(2)} ${ORDER} LIMIT $1`,
-  byCompleted: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE completed = $2 ${ORDER} LIMIT $1`,
-  byCompletedAfter: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE completed = $2 AND ${after(3)} ${ORDER} LIMIT $1`,
-} as const;
+  all: {
+    name: 'todo_list_all',
+    text: `SELECT ${TODO_COLUMNS} FROM todo_read_views ${ORDER} LIMIT $1`,
+  },
+  allAfter: {
+    name: 'todo_list_all_after',
+    text: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE ${after(2)} ${ORDER} LIMIT $1`,
+  },
+  byCompleted: {
+    name: 'todo_list_by_completed',
+    text: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE completed = $2 ${ORDER} LIMIT $1`,
+  },
+  byCompletedAfter: {
+    name: 'todo_list_by_completed_after',
+    text: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE completed = $2 AND ${after(3)} ${ORDER} LIMIT $1`,
+  },
+} as const satisfies Record<string, NamedStatement>;
 
-const FIND_BY_ID = `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE id = $1`;
-
-// Named statements are parsed once per connection instead of once per request.
-const STATEMENT_NAMES = new Map<string, string>([
-  [FIND_BY_ID, 'todo_find_by_id'],
-  ...Object.entries(TODO_LIST_STATEMENTS).map(([key, sql]): [string, string] => [
-    sql,
-    `todo_list_${key}`,
-  ]),
-]);
+const FIND_BY_ID: NamedStatement = {
+  name: 'todo_find_by_id',
+  text: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE id = $1`,
+};
 
 @Injectable()
 export class PostgresTodoReadModel extends TodoReadModel {
@@ -60,14 +68,14 @@ export class PostgresTodoReadModel extends TodoReadModel {
   }
 
   async findById(id: string): Promise<TodoView | undefined> {
-    const rows = await this.query(FIND_BY_ID, [id]);
+    const rows = await queryNamed<TodoRow>(this.dataSource, FIND_BY_ID, [id]);
     return rows[0] && toView(rows[0]);
   }
 
   async list({ completed, limit, after }: TodoListFilter): Promise<TodoListPage> {
     // One row more than asked tells whether another page follows.
-    const [sql, parameters] = listStatement(limit + 1, completed, after);
-    const rows = await this.query(sql, parameters);
+    const [statement, parameters] = listStatement(limit + 1, completed, after);
+    const rows = await queryNamed<TodoRow>(this.dataSource, statement, parameters);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -77,17 +85,6 @@ export class PostgresTodoReadModel extends TodoReadModel {
         : {}),
     };
   }
-
-  // The two reads every client makes go straight to the pool: TypeORM's per-query runner adds
-  // nothing here, and its query() cannot name a statement.
-  private async query(sql: string, values: unknown[]): Promise<TodoRow[]> {
-    const result = await pgPoolOf(this.dataSource).query<TodoRow>({
-      name: STATEMENT_NAMES.get(sql),
-      text: sql,
-      values,
-    });
-    return result.rows;
-  }
 }
 
 /** The statement and parameters for one page; exported for the query-plan test. */
@@ -95,7 +92,7 @@ export function listStatement(
   limit: number,
   completed: boolean | undefined,
   after: TodoListPosition | undefined,
-): [string, unknown[]] {
+): [NamedStatement, unknown[]] {
   const position = after ? [after.createdAt, after.id] : [];
   if (completed === undefined) {
     return after

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { pgPoolOf } from '../../database/pg-pool';
+import { queryNamed } from '../../database/pg-pool';
+import type { NamedStatement } from '../../database/pg-pool';
 import { TodoSnapshots } from '../application/todo-snapshots';
 import type { TodoSnapshot } from '../application/todo-snapshots';
 import { TODO_COLUMNS, toView } from './postgres-todo-read-model';
@@ -9,12 +10,16 @@ import type { TodoRow } from './postgres-todo-read-model';
 // The read row holds the whole state of a todo and is written in the same transaction as each
 // event, so it is a snapshot for free. It is trusted only when its version equals the stream's
 // last sequence, read in the same statement (one snapshot of the database); otherwise, for
-// instance while a rebuild runs, the caller folds the stream.
-const LOAD = `
+// instance while a rebuild runs, the caller folds the stream. Named, like the read model's
+// statements: every change and completion starts with it.
+const LOAD: NamedStatement = {
+  name: 'todo_snapshot_load',
+  text: `
   SELECT ${TODO_COLUMNS}
   FROM todo_read_views
   WHERE id = $1
-    AND version = (SELECT MAX(sequence) FROM events WHERE aggregate_id = $1)`;
+    AND version = (SELECT MAX(sequence) FROM events WHERE aggregate_id = $1)`,
+};
 
 @Injectable()
 export class ReadViewTodoSnapshots extends TodoSnapshots {
@@ -23,13 +28,7 @@ export class ReadViewTodoSnapshots extends TodoSnapshots {
   }
 
   async load(todoId: string): Promise<TodoSnapshot | undefined> {
-    // A named statement, like the read model's: every change and completion starts with it.
-    const { rows } = await pgPoolOf(this.dataSource).query<TodoRow>({
-      name: 'todo_snapshot_load',
-      text: LOAD,
-      values: [todoId],
-    });
-    const row = rows[0];
+    const [row] = await queryNamed<TodoRow>(this.dataSource, LOAD, [todoId]);
     if (!row) return undefined;
     const { id, title, completed, version, createdAt, updatedAt } = toView(row);
     const fields = { id, title, createdAt, updatedAt };
