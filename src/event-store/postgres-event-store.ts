@@ -1,6 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
-import type { QueryRunner } from 'typeorm';
+import type { ClientBase, DatabaseError } from 'pg';
+import { DataSource } from 'typeorm';
+import { pgPoolOf, queryNamed } from '../database/pg-pool';
+import type { NamedStatement } from '../database/pg-pool';
 import { ConcurrencyError } from './concurrency.error';
 import type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 import { EventStore } from './event-store';
@@ -9,6 +11,7 @@ import { EVENT_STORE_OBSERVER } from './event-store-observer';
 import type { EventStoreObserver } from './event-store-observer';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
+import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
 import { UpcasterRegistry } from './upcaster';
 
 type EventRow = {
@@ -22,32 +25,45 @@ type EventRow = {
 };
 
 // NULL bounds mean "unbounded", so one statement (on the primary key) serves every slice.
-const READ_STREAM = `
+const READ_STREAM: NamedStatement = {
+  name: 'event_store_read_stream',
+  text: `
   SELECT sequence, event_id, event_type, payload, metadata, created_at, schema_version
   FROM events
   WHERE aggregate_id = $1
     AND sequence >= COALESCE($2::bigint, 1)
     AND ($3::bigint IS NULL OR sequence <= $3::bigint)
   ORDER BY sequence
-  LIMIT $4::bigint`;
+  LIMIT $4::bigint`,
+};
 
 // One statement appends the whole batch. The WHERE clause refuses a writer whose expected
 // version is behind or ahead of the stream; two writers that both pass it collide on the
 // primary key (aggregate_id, sequence), so the database, not this process, picks the winner.
-const APPEND = `
+const APPEND: NamedStatement = {
+  name: 'event_store_append',
+  text: `
   INSERT INTO events (aggregate_id, sequence, event_type, payload, metadata, schema_version)
   SELECT $1::uuid, $2::bigint + e.ord, e.event_type, e.payload, e.metadata, e.schema_version
   FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::int[])
     WITH ORDINALITY AS e(event_type, payload, metadata, schema_version, ord)
   WHERE $2::bigint = (SELECT COALESCE(MAX(sequence), 0) FROM events WHERE aggregate_id = $1::uuid)
-  RETURNING sequence, event_id, created_at`;
+  RETURNING sequence, event_id, created_at`,
+};
 
-const STREAM_VERSION = `SELECT COALESCE(MAX(sequence), 0) AS version FROM events WHERE aggregate_id = $1`;
+const STREAM_VERSION: NamedStatement = {
+  name: 'event_store_stream_version',
+  text: `SELECT COALESCE(MAX(sequence), 0) AS version FROM events WHERE aggregate_id = $1`,
+};
 
 const UNIQUE_VIOLATION = '23505';
 const SEQUENCE_CONSTRAINT = 'events_pkey';
 
-/** `EventStore` on PostgreSQL through a TypeORM `DataSource`, with raw parameterised SQL. */
+/**
+ * `EventStore` on PostgreSQL, on the connection pool under a TypeORM `DataSource`. Statements go
+ * straight to the pg driver as named (prepared) statements: TypeORM's query runner would add
+ * work to every round trip of the hottest path and nothing it needs.
+ */
 @Injectable()
 export class PostgresEventStore extends EventStore {
   constructor(
@@ -66,7 +82,7 @@ export class PostgresEventStore extends EventStore {
     options: ReadStreamOptions = {},
   ): Promise<RecordedEvent<E>[]> {
     const { fromSequence, toSequence, limit } = options;
-    const rows: EventRow[] = await this.dataSource.query(READ_STREAM, [
+    const rows = await queryNamed<EventRow>(this.dataSource, READ_STREAM, [
       streamId,
       positive('fromSequence', fromSequence),
       positive('toSequence', toSequence),
@@ -99,19 +115,23 @@ export class PostgresEventStore extends EventStore {
     }
     if (events.length === 0) return { nextExpectedVersion: expectedVersion, events: [] };
 
-    const runner = this.dataSource.createQueryRunner();
+    const client = await pgPoolOf(this.dataSource).connect();
+    // The pool listens for errors only on idle connections. Without a listener of our own, a
+    // connection lost between two statements would crash the process with an unhandled 'error'.
+    let lost: Error | undefined;
+    const onError = (error: Error) => (lost = error);
+    client.on('error', onError);
     try {
-      await runner.connect();
-      await runner.startTransaction();
-      const recorded = await this.insert(runner, streamId, expectedVersion, events);
-      const transaction = transactionOf(runner);
+      await client.query('BEGIN');
+      const recorded = await this.insert(client, streamId, expectedVersion, events);
+      const transaction = sqlTransactionOf(client);
       await this.project(transaction, recorded);
       await options.beforeCommit?.(transaction, recorded);
-      await runner.commitTransaction();
+      await client.query('COMMIT');
       this.observer?.appended(streamId, events.length);
       return { nextExpectedVersion: expectedVersion + events.length, events: recorded };
     } catch (error) {
-      await rollbackQuietly(runner);
+      await rollbackQuietly(client);
       if (isSequenceConflict(error)) {
         this.observer?.conflicted(streamId);
         // Asked on this transaction's own connection: taking a second one from the pool while
@@ -119,39 +139,39 @@ export class PostgresEventStore extends EventStore {
         throw new ConcurrencyError(
           streamId,
           expectedVersion,
-          await this.versionOf(streamId, runner),
+          await this.versionOf(streamId, client),
         );
       }
       if (error instanceof ConcurrencyError) this.observer?.conflicted(streamId);
       throw error;
     } finally {
-      await runner.release();
+      client.off('error', onError);
+      // A lost connection goes back with its error, so the pool drops it instead of lending it.
+      client.release(lost);
     }
   }
 
   private async insert<E extends Event>(
-    runner: QueryRunner,
+    client: ClientBase,
     streamId: string,
     expectedVersion: number,
     events: readonly NewEvent<E>[],
   ): Promise<RecordedEvent<E>[]> {
-    const result: { records: { sequence: string; event_id: string; created_at: Date }[] } =
-      await runner.query(
-        APPEND,
-        [
-          streamId,
-          expectedVersion,
-          events.map((event) => event.type),
-          events.map((event) => JSON.stringify(event.data)),
-          events.map((event) => JSON.stringify(event.metadata ?? {})),
-          events.map((event) => this.upcasters.currentVersion(event.type)),
-        ],
-        true,
-      );
-    if (result.records.length === 0) {
-      throw new ConcurrencyError(streamId, expectedVersion, await this.versionOf(streamId, runner));
+    const result = await client.query<{ sequence: string; event_id: string; created_at: Date }>({
+      ...APPEND,
+      values: [
+        streamId,
+        expectedVersion,
+        events.map((event) => event.type),
+        events.map((event) => JSON.stringify(event.data)),
+        events.map((event) => JSON.stringify(event.metadata ?? {})),
+        events.map((event) => this.upcasters.currentVersion(event.type)),
+      ],
+    });
+    if (result.rows.length === 0) {
+      throw new ConcurrencyError(streamId, expectedVersion, await this.versionOf(streamId, client));
     }
-    const rows = [...result.records].sort((a, b) => Number(a.sequence) - Number(b.sequence));
+    const rows = [...result.rows].sort((a, b) => Number(a.sequence) - Number(b.sequence));
     return events.map((event, index) => {
       const row = rows[index];
       if (!row)
@@ -181,30 +201,18 @@ export class PostgresEventStore extends EventStore {
     }
   }
 
-  private async versionOf(streamId: string, runner?: QueryRunner): Promise<number | undefined> {
+  private async versionOf(streamId: string, client: ClientBase): Promise<number | undefined> {
     try {
-      const rows = (await (runner
-        ? runner.query(STREAM_VERSION, [streamId])
-        : this.dataSource.query(STREAM_VERSION, [streamId]))) as { version: string }[];
+      const { rows } = await client.query<{ version: string }>({
+        ...STREAM_VERSION,
+        values: [streamId],
+      });
       return rows[0] ? Number(rows[0].version) : undefined;
     } catch {
       // Only used to enrich the error message; the conflict itself is already certain.
       return undefined;
     }
   }
-}
-
-function transactionOf(runner: QueryRunner): SqlTransaction {
-  return {
-    query: async <Row>(sql: string, parameters: readonly unknown[] = []) => {
-      const result: { records: Row[]; affected?: number } = await runner.query(
-        sql,
-        [...parameters],
-        true,
-      );
-      return { rows: result.records, rowCount: result.affected ?? result.records.length };
-    },
-  };
 }
 
 function positive(name: string, value: number | undefined): number | null {
@@ -216,17 +224,7 @@ function positive(name: string, value: number | undefined): number | null {
 }
 
 function isSequenceConflict(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string; constraint?: string };
-  return driverError.code === UNIQUE_VIOLATION && driverError.constraint === SEQUENCE_CONSTRAINT;
-}
-
-async function rollbackQuietly(runner: QueryRunner): Promise<void> {
-  if (!runner.isTransactionActive) return;
-  try {
-    await runner.rollbackTransaction();
-  } catch {
-    // The connection is already broken; PostgreSQL discards the transaction by itself, and the
-    // original error is the one worth reporting.
-  }
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, constraint } = error as Partial<DatabaseError>;
+  return code === UNIQUE_VIOLATION && constraint === SEQUENCE_CONSTRAINT;
 }
