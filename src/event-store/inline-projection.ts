@@ -1,10 +1,14 @@
+import type { NamedStatement } from '../database/pg-pool';
 import type { Event, RecordedEvent } from './event';
 
 /** Runs SQL inside the transaction that is appending events. */
 export interface SqlTransaction {
-  /** Runs one parameterised statement (`$1`, `$2`, ...). */
+  /**
+   * Runs one parameterised statement (`$1`, `$2`, ...). A statement given with a name is
+   * prepared once per connection and reused: worth it for the statements of every append.
+   */
   query<Row = Record<string, unknown>>(
-    sql: string,
+    sql: string | NamedStatement,
     parameters?: readonly unknown[],
   ): Promise<{ rows: Row[]; rowCount: number }>;
 }

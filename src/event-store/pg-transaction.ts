@@ -1,11 +1,16 @@
 import type { ClientBase } from 'pg';
+import type { NamedStatement } from '../database/pg-pool';
 import type { SqlTransaction } from './inline-projection';
 
 /** The `SqlTransaction` view of a pg client, for handlers running on a dedicated connection. */
 export function sqlTransactionOf(client: ClientBase): SqlTransaction {
   return {
-    query: async <Row>(sql: string, parameters: readonly unknown[] = []) => {
-      const result = await client.query<Row & Record<string, unknown>>(sql, [...parameters]);
+    query: async <Row>(sql: string | NamedStatement, parameters: readonly unknown[] = []) => {
+      const statement = typeof sql === 'string' ? { text: sql } : sql;
+      const result = await client.query<Row & Record<string, unknown>>({
+        ...statement,
+        values: [...parameters],
+      });
       return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
     },
   };

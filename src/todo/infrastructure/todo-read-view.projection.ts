@@ -2,8 +2,24 @@ import { Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { InlineProjectionRegistry } from '../../event-store';
 import type { InlineProjection, RecordedEvent, SqlTransaction } from '../../event-store';
+import type { NamedStatement } from '../../database/pg-pool';
 import { TODO_EVENT_TYPES } from '../domain/todo.events';
 import type { TodoEvent } from '../domain/todo.events';
+
+// Named: they run in every append, so each connection prepares them once.
+const INSERT: NamedStatement = {
+  name: 'todo_read_views_insert',
+  text: `INSERT INTO todo_read_views (id, title, completed, version, created_at, updated_at)
+         VALUES ($1, $2, FALSE, $3, $4, $4)`,
+};
+const SET_TITLE: NamedStatement = {
+  name: 'todo_read_views_set_title',
+  text: `UPDATE todo_read_views SET title = $2, version = $3, updated_at = $4 WHERE id = $1`,
+};
+const SET_COMPLETED: NamedStatement = {
+  name: 'todo_read_views_set_completed',
+  text: `UPDATE todo_read_views SET completed = TRUE, version = $2, updated_at = $3 WHERE id = $1`,
+};
 
 /**
  * Keeps `todo_read_views` in step with the log, inside the appending transaction. A row that
@@ -27,36 +43,36 @@ export class TodoReadViewProjection implements InlineProjection<TodoEvent>, OnMo
   private async applyOne(tx: SqlTransaction, event: RecordedEvent<TodoEvent>): Promise<void> {
     switch (event.type) {
       case 'TodoCreated':
-        await tx.query(
-          `INSERT INTO todo_read_views (id, title, completed, version, created_at, updated_at)
-           VALUES ($1, $2, FALSE, $3, $4, $4)`,
-          [event.streamId, event.data.title, event.sequence, event.data.createdAt],
-        );
+        await tx.query(INSERT, [
+          event.streamId,
+          event.data.title,
+          event.sequence,
+          event.data.createdAt,
+        ]);
         return;
       case 'TodoTitleChanged':
-        return this.update(
-          tx,
-          event,
-          `UPDATE todo_read_views SET title = $2, version = $3, updated_at = $4 WHERE id = $1`,
-          [event.streamId, event.data.title, event.sequence, event.data.changedAt],
-        );
+        return this.update(tx, event, SET_TITLE, [
+          event.streamId,
+          event.data.title,
+          event.sequence,
+          event.data.changedAt,
+        ]);
       case 'TodoCompleted':
-        return this.update(
-          tx,
-          event,
-          `UPDATE todo_read_views SET completed = TRUE, version = $2, updated_at = $3 WHERE id = $1`,
-          [event.streamId, event.sequence, event.data.completedAt],
-        );
+        return this.update(tx, event, SET_COMPLETED, [
+          event.streamId,
+          event.sequence,
+          event.data.completedAt,
+        ]);
     }
   }
 
   private async update(
     tx: SqlTransaction,
     event: RecordedEvent<TodoEvent>,
-    sql: string,
+    statement: NamedStatement,
     parameters: unknown[],
   ): Promise<void> {
-    const { rowCount } = await tx.query(sql, parameters);
+    const { rowCount } = await tx.query(statement, parameters);
     if (rowCount !== 1) {
       throw new Error(
         `Projection ${this.name}: no row for todo ${event.streamId} while applying ${event.type} #${event.sequence}.`,
