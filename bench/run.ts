@@ -1,8 +1,10 @@
 /**
  * `npm run bench [-- --quick]`: the service over HTTP against PostgreSQL's own limit, measured in
  * the same run. For each scenario and concurrency, pgbench runs the same SQL transactions the
- * service issues (the baseline), then autocannon drives the service; each pair runs back to back,
- * at least twice. Results: bench/results/latest.{json,md,svg}.
+ * service issues (the baseline), then autocannon drives the service and, for create, get by id
+ * and list first page, the floor (bench/floor.ts: a bare Nest + express + pg app issuing the
+ * pgbench script's SQL); each run is baseline, service, floor back to back, at least twice.
+ * Results: bench/results/latest.{json,md,svg}.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -58,11 +60,12 @@ function parseOptions(args: string[]): Options {
 }
 
 type Measure = { throughput: number; p50: number; p99: number; failures: number };
-type Pair = { baseline: Measure; service: Measure };
+/** One run of a scenario: its measurements back to back. */
+type Run = { baseline: Measure; service: Measure; floor?: Measure };
 type ScenarioResult = {
   scenario: string;
   concurrency: number;
-  runs: Pair[];
+  runs: Run[];
   baselineTps: number;
   serviceRps: number;
   ratio: number;
@@ -71,6 +74,15 @@ type ScenarioResult = {
   baselineP50: number;
   baselineP99: number;
   failures: number;
+  /** Medians of the floor's runs, for the scenarios it has a route for. */
+  floorRps?: number;
+  floorP50?: number;
+  floorP99?: number;
+  /** floor / baseline throughput. */
+  floorRatio?: number;
+  /** service / floor throughput: how much of the floor the service keeps. */
+  serviceToFloor?: number;
+  floorFailures?: number;
 };
 
 /** md5('agg' || n)::uuid, the deterministic ids of the prepared todos. */
@@ -199,6 +211,12 @@ function productionNodeFlags(): string[] {
   return match[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
 }
 
+/** What `Service.start` can run: the service itself, or the floor it is compared with. */
+const APPS = {
+  service: path.join(ROOT, 'dist', 'main.js'),
+  floor: path.join(ROOT, 'dist-bench', 'bench', 'floor.js'),
+} as const;
+
 class Service {
   private peakRssKb = 0;
   private sampler?: NodeJS.Timeout;
@@ -210,10 +228,11 @@ class Service {
     this.sampler = setInterval(() => this.sample(), 200);
   }
 
-  static async start(databaseUrl: string): Promise<Service> {
+  static async start(databaseUrl: string, app: keyof typeof APPS = 'service'): Promise<Service> {
     const child = spawn(
       process.execPath,
-      [...productionNodeFlags(), path.join(ROOT, 'dist', 'main.js')],
+      // The floor runs with the service's Node flags: the difference between them is the code.
+      [...productionNodeFlags(), APPS[app]],
       {
         // Production settings, but no rate limit: the benchmark measures the service, not the
         // limiter (which would answer most requests with 429 from one client address).
@@ -243,7 +262,7 @@ class Service {
       child.stdout?.on('data', onData);
       child.stderr?.on('data', onData);
       child.once('exit', (code) =>
-        reject(new Error(`the service exited (${code}) during start:\n${output}`)),
+        reject(new Error(`the ${app} exited (${code}) during start:\n${output}`)),
       );
     });
     child.stdout?.resume();
@@ -312,8 +331,12 @@ async function main(): Promise<void> {
   const pgVersion = String((await query(dbUrl, 'SHOW server_version'))[0]?.server_version);
 
   let service: Service | undefined;
+  let floor: Service | undefined;
   try {
     service = await Service.start(dbUrl); // runs the migrations
+    // Up for the whole run and idle while it is not measured, rather than a start per scenario:
+    // a fresh process would be measured with a cold JIT.
+    floor = await Service.start(dbUrl, 'floor');
     const pool = Math.floor(options.todos / 3);
     log(`Preparing ${options.todos} todos and ${options.listRows} read-model rows...`);
     await runSqlFile(dbUrl, path.join(BENCH, 'prep-todos.sql'), [options.todos]);
@@ -334,12 +357,15 @@ async function main(): Promise<void> {
       script: string;
       variables: (c: number) => Record<string, string | number>;
       http: HttpScenario;
+      /** The floor has a route for it: measured after the service with the same requests. */
+      floor?: boolean;
     }[] = [
       {
         name: 'create',
         script: 'create.sql',
         variables: () => ({}),
         http: { method: 'POST', path: () => '/todos', body: () => '{"title":"buy milk"}' },
+        floor: true,
       },
       {
         name: 'change title',
@@ -365,12 +391,14 @@ async function main(): Promise<void> {
         script: 'getbyid.sql',
         variables: () => ({ pool }),
         http: { method: 'GET', path: () => `/todos/${todoId(random(pool))}` },
+        floor: true,
       },
       {
         name: `list first page (${options.listRows / 1000}k rows)`,
         script: 'list.sql',
         variables: () => ({}),
         http: { method: 'GET', path: () => '/todos?completed=false&limit=50' },
+        floor: true,
       },
       ...(cursorPage
         ? [
@@ -388,12 +416,18 @@ async function main(): Promise<void> {
     ];
 
     // Warm the JIT and the pools before measuring.
-    await http(service.baseUrl, scenarios[3]!.http, 8, options.quick ? 1 : 3);
+    const warmUpS = options.quick ? 1 : 3;
+    await http(service.baseUrl, scenarios[3]!.http, 8, warmUpS);
 
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios) {
+      // The floor sits idle through the scenarios it has no route for, and its pool closes idle
+      // connections after 10 s, as the service's does. Measured cold, its first run came out as
+      // low as a third of its second; the service, measured in every scenario, never gets that
+      // cold.
+      if (scenario.floor) await http(floor.baseUrl, scenario.http, 8, warmUpS);
       for (const concurrency of options.concurrencies) {
-        const runs: Pair[] = [];
+        const runs: Run[] = [];
         for (let run = 0; run < options.runs; run++) {
           const baseline = pgbench(
             dbUrl,
@@ -408,7 +442,10 @@ async function main(): Promise<void> {
             concurrency,
             options.durationS,
           );
-          runs.push({ baseline, service: measured });
+          const floorMeasured = scenario.floor
+            ? await http(floor.baseUrl, scenario.http, concurrency, options.durationS)
+            : undefined;
+          runs.push({ baseline, service: measured, floor: floorMeasured });
         }
         const result: ScenarioResult = {
           scenario: scenario.name,
@@ -424,11 +461,27 @@ async function main(): Promise<void> {
           failures: runs.reduce((sum, r) => sum + r.service.failures, 0),
         };
         result.ratio = result.serviceRps / result.baselineTps;
+        const floorRuns = runs.flatMap((r) => (r.floor ? [r.floor] : []));
+        if (floorRuns.length > 0) {
+          result.floorRps = median(floorRuns.map((m) => m.throughput));
+          result.floorP50 = median(floorRuns.map((m) => m.p50));
+          result.floorP99 = median(floorRuns.map((m) => m.p99));
+          result.floorRatio = result.floorRps / result.baselineTps;
+          result.serviceToFloor = result.serviceRps / result.floorRps;
+          result.floorFailures = floorRuns.reduce((sum, m) => sum + m.failures, 0);
+        }
         results.push(result);
+        const floorLine =
+          result.floorRps === undefined
+            ? ''
+            : ` | floor ${result.floorRps.toFixed(0).padStart(6)}/s p99 ${result.floorP99?.toFixed(1)} ms ` +
+              `(${((result.floorRatio ?? Number.NaN) * 100).toFixed(0)}% of baseline, service ${((result.serviceToFloor ?? Number.NaN) * 100).toFixed(0)}% of floor)` +
+              (result.floorFailures ? `  (${result.floorFailures} failed floor requests)` : '');
         log(
           `${scenario.name.padEnd(28)} c=${String(concurrency).padStart(2)}  service ${result.serviceRps.toFixed(0).padStart(6)}/s ` +
             `p50 ${result.serviceP50.toFixed(1)} p99 ${result.serviceP99.toFixed(1)} ms | baseline ${result.baselineTps.toFixed(0).padStart(6)}/s ` +
-            `| ratio ${(result.ratio * 100).toFixed(0)}%${result.failures ? `  (${result.failures} failed requests)` : ''}`,
+            `| ratio ${(result.ratio * 100).toFixed(0)}%${result.failures ? `  (${result.failures} failed requests)` : ''}` +
+            floorLine,
         );
       }
     }
@@ -459,6 +512,7 @@ async function main(): Promise<void> {
     };
     writeReport(report, options);
   } finally {
+    await floor?.stop();
     await service?.stop();
     await query(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
     await stopServer();
@@ -610,18 +664,25 @@ function goals(report: Report): { path: string; goal: string; value: string; met
 function writeReport(report: Report, options: Options): void {
   const goalRows = goals(report);
   const f = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+  // Scenarios the floor has no route for: not measured, unlike a measurement that failed (n/a).
+  const fo = (n: number | undefined, digits = 0) => (n === undefined ? '–' : f(n, digits));
+  const pct = (n: number | undefined) => (n === undefined ? '–' : `${f(n * 100)}%`);
   const md = [
     `# Benchmark ${options.quick ? '(quick) ' : ''}— ${report.date}`,
     '',
     `Machine: ${report.machine.cpus} CPUs, ${report.machine.memoryGb} GiB, Node ${report.machine.node}, PostgreSQL ${report.machine.postgres}. ` +
-      `${report.runsPerScenario} runs of ${report.durationSeconds} s per scenario and concurrency, baseline and service back to back; medians shown. ` +
+      `${report.runsPerScenario} runs of ${report.durationSeconds} s per scenario and concurrency, baseline, service and floor back to back; medians shown. ` +
       `Whole run: ${report.elapsedSeconds} s.`,
     '',
-    '| scenario | conns | service req/s | p50 ms | p99 ms | pgbench tps | p50 ms | p99 ms | ratio | failed |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    "Floor: a bare Nest + express + pg app (bench/floor.ts) issuing the pgbench script's SQL, with the service's pool size and Node flags; " +
+      'floor ratio is floor / pgbench, service/floor what the service keeps of the floor.',
+    '',
+    '| scenario | conns | service req/s | p50 ms | p99 ms | pgbench tps | p50 ms | p99 ms | ratio | floor req/s | floor p99 ms | floor ratio | service/floor | failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.results.map(
       (r) =>
-        `| ${r.scenario} | ${r.concurrency} | ${f(r.serviceRps)} | ${f(r.serviceP50, 1)} | ${f(r.serviceP99, 1)} | ${f(r.baselineTps)} | ${f(r.baselineP50, 2)} | ${f(r.baselineP99, 2)} | ${f(r.ratio * 100)}% | ${r.failures} |`,
+        `| ${r.scenario} | ${r.concurrency} | ${f(r.serviceRps)} | ${f(r.serviceP50, 1)} | ${f(r.serviceP99, 1)} | ${f(r.baselineTps)} | ${f(r.baselineP50, 2)} | ${f(r.baselineP99, 2)} | ${f(r.ratio * 100)}% ` +
+        `| ${fo(r.floorRps)} | ${fo(r.floorP99, 1)} | ${pct(r.floorRatio)} | ${pct(r.serviceToFloor)} | ${r.failures}${r.floorFailures ? ` (floor ${r.floorFailures})` : ''} |`,
     ),
     '',
     `Command latency (PATCH, 1 connection, ${report.longStream.samples} samples each, interleaved): ` +
@@ -638,11 +699,12 @@ function writeReport(report: Report, options: Options): void {
     '',
   ].join('\n');
   const svg = throughputChart(
-    `Throughput: service vs pgbench baseline (${report.date.slice(0, 10)}${options.quick ? ', quick' : ''})`,
+    `Throughput: service vs floor vs pgbench baseline (${report.date.slice(0, 10)}${options.quick ? ', quick' : ''})`,
     report.results.map((r) => ({
       label: `${r.scenario} ×${r.concurrency}`,
       service: r.serviceRps,
       baseline: r.baselineTps,
+      floor: r.floorRps,
     })),
   );
   mkdirSync(RESULTS, { recursive: true });
