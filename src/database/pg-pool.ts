@@ -6,7 +6,8 @@ export type NamedStatement = { name: string; text: string };
 
 /**
  * The node-postgres pool under a TypeORM DataSource (its connections, settings and timeouts).
- * Hot read paths query it directly with named statements; everything else goes through TypeORM.
+ * The hot paths (the event store's appends and stream reads, the todo reads and snapshot loads)
+ * use it directly with named statements; everything else goes through TypeORM.
  */
 export function pgPoolOf(dataSource: DataSource): Pool {
   const pool = (dataSource.driver as unknown as { master?: Pool }).master;
