@@ -211,13 +211,14 @@ function productionNodeFlags(): string[] {
   return match[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
 }
 
-/** What `Service.start` can run: the service itself, or the floor it is compared with. */
+/** What `App.start` can run: the service itself, or the floor it is compared with. */
 const APPS = {
   service: path.join(ROOT, 'dist', 'main.js'),
   floor: path.join(ROOT, 'dist-bench', 'bench', 'floor.js'),
 } as const;
 
-class Service {
+/** A measured app in a child process, with its peak RSS sampled. */
+class App {
   private peakRssKb = 0;
   private sampler?: NodeJS.Timeout;
 
@@ -228,7 +229,7 @@ class Service {
     this.sampler = setInterval(() => this.sample(), 200);
   }
 
-  static async start(databaseUrl: string, app: keyof typeof APPS = 'service'): Promise<Service> {
+  static async start(databaseUrl: string, app: keyof typeof APPS = 'service'): Promise<App> {
     const child = spawn(
       process.execPath,
       // The floor runs with the service's Node flags: the difference between them is the code.
@@ -267,7 +268,7 @@ class Service {
     });
     child.stdout?.resume();
     child.stderr?.resume();
-    return new Service(child, `http://127.0.0.1:${port}`);
+    return new App(child, `http://127.0.0.1:${port}`);
   }
 
   private sample(): void {
@@ -330,13 +331,13 @@ async function main(): Promise<void> {
   const dbUrl = dbUrlObject.toString();
   const pgVersion = String((await query(dbUrl, 'SHOW server_version'))[0]?.server_version);
 
-  let service: Service | undefined;
-  let floor: Service | undefined;
+  let service: App | undefined;
+  let floor: App | undefined;
   try {
-    service = await Service.start(dbUrl); // runs the migrations
+    service = await App.start(dbUrl); // runs the migrations
     // Up for the whole run and idle while it is not measured, rather than a start per scenario:
     // a fresh process would be measured with a cold JIT.
-    floor = await Service.start(dbUrl, 'floor');
+    floor = await App.start(dbUrl, 'floor');
     const pool = Math.floor(options.todos / 3);
     log(`Preparing ${options.todos} todos and ${options.listRows} read-model rows...`);
     await runSqlFile(dbUrl, path.join(BENCH, 'prep-todos.sql'), [options.todos]);
