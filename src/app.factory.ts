@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
 import type { AppOptions } from './app.module';
-import { API_KEY_HEADER, Authenticator } from './auth/authenticator';
+import { Authenticator } from './auth/authenticator';
 import { loadConfig } from './config';
 import type { HttpConfig } from './config';
 import { createRootLogger } from './operations/logging/root-logger';
@@ -15,9 +15,10 @@ import { PinoNestLogger } from './operations/logging/pino-nest-logger';
 import { requestLog } from './operations/logging/request-log.middleware';
 import { httpMetrics } from './operations/metrics/http-metrics.middleware';
 import { MetricsService } from './operations/metrics/metrics.service';
+import { corsOptions } from './shared/interface/http/cors';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
-import { REQUEST_ID_HEADER, requestId } from './shared/interface/http/request-id.middleware';
+import { requestId } from './shared/interface/http/request-id.middleware';
 import { createValidationPipe } from './shared/interface/http/validation';
 
 export type CreateAppOptions = Omit<AppOptions, 'rateLimit'> & {
@@ -56,20 +57,7 @@ export function configureApp(
   // No upgrade-insecure-requests: served over plain HTTP (a local run, or behind a proxy that
   // terminates TLS elsewhere) it would send Swagger UI's own scripts to an https:// that is not there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  if (http.corsOrigins.length > 0) {
-    app.enableCors({
-      origin: http.corsOrigins,
-      allowedHeaders: [
-        'Content-Type',
-        'Authorization',
-        API_KEY_HEADER,
-        'If-Match',
-        REQUEST_ID_HEADER,
-      ],
-      exposedHeaders: ['ETag', 'Location', 'Retry-After', REQUEST_ID_HEADER],
-      maxAge: 600,
-    });
-  }
+  if (http.corsOrigins.length > 0) app.enableCors(corsOptions(http.corsOrigins));
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -141,10 +141,41 @@ describe('Operations (e2e)', () => {
           .options('/todos')
           .set('Origin', 'https://app.example.com')
           .set('Access-Control-Request-Method', 'POST')
-          .set('Access-Control-Request-Headers', 'content-type,if-match');
+          .set(
+            'Access-Control-Request-Headers',
+            'content-type,if-match,idempotency-key,x-request-id,x-api-key,authorization',
+          );
         expect(allowed.status).toBeLessThan(300);
         expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
-        expect(String(allowed.headers['access-control-allow-headers'])).toMatch(/If-Match/i);
+        const allowedHeaders = String(allowed.headers['access-control-allow-headers'])
+          .toLowerCase()
+          .split(',');
+        for (const header of [
+          'content-type',
+          'if-match',
+          'if-none-match',
+          'idempotency-key',
+          'x-request-id',
+          'x-api-key',
+          'authorization',
+        ]) {
+          expect(allowedHeaders).toContain(header);
+        }
+        const read = await request(http).get('/todos').set('Origin', 'https://app.example.com');
+        const exposed = String(read.headers['access-control-expose-headers'])
+          .toLowerCase()
+          .split(',');
+        for (const header of [
+          'etag',
+          'location',
+          'link',
+          'idempotent-replayed',
+          'retry-after',
+          'www-authenticate',
+          'x-request-id',
+        ]) {
+          expect(exposed).toContain(header);
+        }
 
         const other = await request(http).get('/todos').set('Origin', 'https://evil.example');
         expect(other.headers).not.toHaveProperty('access-control-allow-origin');

@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { chromium } from 'playwright-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startTestApp } from './support/app';
+import { launchChromium } from './support/chromium';
 
 /**
  * Swagger UI in a real headless Chromium (Debian's `chromium` package): authorize with an API
@@ -12,7 +12,6 @@ import { startTestApp } from './support/app';
  * shows for each response. A screenshot is kept in test-artifacts/.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const API_KEY = 'browser-test-api-key-0123456789';
 const ARTIFACTS = path.resolve(__dirname, '../test-artifacts');
 
@@ -28,19 +27,7 @@ describe('Swagger UI in a browser (e2e)', () => {
     app = await startTestApp({ auth: { apiKeys: [API_KEY] } });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // Fail with the locator that did not appear, well before Jest's own timeout.
     page.setDefaultTimeout(15_000);
