@@ -2,9 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Logger as PinoLogger } from 'pino';
+import { createApiDocument } from './api-document';
 import { AppModule } from './app.module';
 import type { AppOptions } from './app.module';
 import { Authenticator } from './auth/authenticator';
@@ -61,34 +62,15 @@ export function configureApp(
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  if (http.docsEnabled) setUpDocs(app);
+  if (http.docsEnabled) setUpDocs(app, http);
   new Logger('Auth').log(`Authentication ${app.get(Authenticator).describe()}`);
 }
 
-function setUpDocs(app: NestExpressApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Todo service')
-      .setDescription(
-        'An event-sourced Todo service (CQRS, DDD, PostgreSQL). Every change is an event in an ' +
-          'append-only log; reads come from a projection that commits with each event. ' +
-          'Errors are RFC 9457 `application/problem+json` with a stable `type`.',
-      )
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
-      .addSecurityRequirements('bearer')
-      .addSecurityRequirements('apiKey')
-      .build(),
-  );
-  // Probes stay open when authentication is on; the document says so, so Swagger UI shows no lock.
-  for (const [path, operations] of Object.entries(document.paths)) {
-    if (!path.startsWith('/health/')) continue;
-    for (const operation of Object.values(operations as Record<string, { security?: unknown }>)) {
-      operation.security = [];
-    }
-  }
+function setUpDocs(app: NestExpressApplication, http: HttpConfig): void {
+  const document = createApiDocument(app, {
+    bodyLimitBytes: http.bodyLimitBytes,
+    rateLimiting: http.rateLimit.limit > 0,
+  });
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: true },

@@ -64,6 +64,13 @@ describe('Swagger UI in a browser (e2e)', () => {
   it('authorizes, then creates, renames, completes and lists a todo with Try it out', async () => {
     await page.goto(`${base}/docs`);
     await page.locator('.opblock').first().waitFor();
+    // A lock on each closed operation, none on the probes, which stay open.
+    await expect(
+      page.locator('#operations-todos-TodoController_create .authorization__btn').count(),
+    ).resolves.toBe(1);
+    await expect(
+      page.locator('#operations-health-HealthController_live .authorization__btn').count(),
+    ).resolves.toBe(0);
 
     await page.locator('.btn.authorize').first().click();
     const dialog = page.locator('.modal-ux');
@@ -109,5 +116,37 @@ describe('Swagger UI in a browser (e2e)', () => {
     await page
       .locator('#operations-todos-TodoController_list .live-responses-table')
       .scrollIntoViewIfNeeded();
+  });
+});
+
+describe('Swagger UI in a browser, authentication off (e2e)', () => {
+  let app: NestExpressApplication;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    await app.listen(0, '127.0.0.1');
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('shows no Authorize button and no lock, and names schemas without the Dto suffix', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    const port = (app.getHttpServer().address() as AddressInfo).port;
+    await page.goto(`http://127.0.0.1:${port}/docs`);
+    await page.locator('.opblock').first().waitFor();
+    await expect(page.locator('.opblock').count()).resolves.toBeGreaterThan(8);
+    await expect(page.locator('.btn.authorize').count()).resolves.toBe(0);
+    await expect(page.locator('.authorization__btn').count()).resolves.toBe(0);
+
+    // The Schemas section is open by default.
+    const models = page.locator('section.models');
+    await models.locator('#model-TodoResponse').waitFor();
+    await expect(models.locator('[id$="Dto"]').count()).resolves.toBe(0);
   });
 });

@@ -46,6 +46,11 @@ export class Authenticator {
     return this.jwtKey !== undefined || this.apiKeyDigests.length > 0;
   }
 
+  /** Which credentials are configured, for the API document. */
+  get schemes(): { bearer: boolean; apiKey: boolean } {
+    return { bearer: this.jwtKey !== undefined, apiKey: this.apiKeyDigests.length > 0 };
+  }
+
   /** Which schemes are on, for the start-up log. */
   describe(): string {
     if (!this.enabled)

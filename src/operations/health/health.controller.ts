@@ -4,8 +4,10 @@ import type { HealthCheckResult } from '@nestjs/terminus';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../../auth/public.decorator';
+import { NoDatabase } from '../../shared/interface/http/api-document';
 import { ApiProblem } from '../../shared/interface/http/api-problem.decorator';
 import { problemType } from '../../shared/interface/http/problem-details';
+import { HealthCheckDto } from './health-check.dto';
 import { ReadinessChecks } from './readiness-checks';
 
 const NOT_READY_EXAMPLE = {
@@ -29,8 +31,12 @@ export class HealthController {
 
   @Get('live')
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Liveness: the process is up and serving HTTP (checks nothing else)' })
-  @ApiOkResponse({ description: 'Alive.' })
+  @ApiOperation({
+    summary: 'Liveness: the process is up and serving HTTP (checks nothing else)',
+    description: 'Answers without touching the database: restart the process when this fails.',
+  })
+  @ApiOkResponse({ description: 'Alive.', type: HealthCheckDto })
+  @NoDatabase()
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
   }
@@ -38,8 +44,11 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary: 'Readiness: the database answers (and every other registered check passes)',
+    description:
+      'Send traffic only while this answers 200. It answers 503 while a check fails and from ' +
+      'the moment a shutdown starts.',
   })
-  @ApiOkResponse({ description: 'Ready for traffic.' })
+  @ApiOkResponse({ description: 'Ready for traffic.', type: HealthCheckDto })
   @ApiProblem(503, 'Not ready: a check failed, or the service is shutting down.', [
     NOT_READY_EXAMPLE,
   ])

@@ -34,7 +34,12 @@ export class ActivityController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get('daily')
-  @ApiOperation({ summary: 'Todos created and completed per day (UTC)' })
+  @ApiOperation({
+    summary: 'Todos created and completed per day (UTC)',
+    description:
+      'Only days with activity are listed, oldest first. The range defaults to the 30 days ' +
+      'up to today and spans at most 366 days.',
+  })
   @ApiOkResponse({ type: DailyActivityListDto })
   @ApiProblem(400, 'A malformed date, or a range that is reversed or over 366 days.', [
     P.validation,
@@ -45,7 +50,10 @@ export class ActivityController {
   }
 
   @Get('feed')
-  @ApiOperation({ summary: 'Recent changes to todos, newest first' })
+  @ApiOperation({
+    summary: 'Recent changes to todos, newest first',
+    description: 'One item per event: what changed, on which todo, and when.',
+  })
   @ApiOkResponse({ type: ActivityFeedDto })
   @ApiProblem(400, 'Invalid query parameters.', [P.validation])
   feed(@Query() query: ActivityFeedQueryDto): Promise<ActivityFeed> {

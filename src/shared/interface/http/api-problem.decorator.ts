@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import type { ResponseObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
 import type { ProblemDetails } from './problem-details';
 import { ProblemDetailsDto } from './problem-details.dto';
@@ -131,6 +132,48 @@ export const PROBLEM_EXAMPLES = {
     version: 9,
     currentVersion: 3,
   },
+  unauthorized: {
+    type: problemType('unauthorized'),
+    title: 'Unauthorized',
+    status: 401,
+    detail: 'This route needs credentials.',
+    instance: '/todos',
+  },
+  payloadTooLarge: {
+    type: problemType('payload-too-large'),
+    title: 'Payload too large',
+    status: 413,
+    detail: 'The request body is larger than 16384 bytes.',
+    instance: '/todos',
+  },
+  unsupportedMediaType: {
+    type: problemType('unsupported-media-type'),
+    title: 'Unsupported media type',
+    status: 415,
+    detail: 'Send the request body as application/json.',
+    instance: '/todos',
+  },
+  tooManyRequests: {
+    type: problemType('too-many-requests'),
+    title: 'Too many requests',
+    status: 429,
+    detail: 'Too many requests from this client; retry after the time given in Retry-After.',
+    instance: '/todos',
+  },
+  databaseUnavailable: {
+    type: problemType('database-unavailable'),
+    title: 'Database unavailable',
+    status: 503,
+    detail: 'The database is unavailable right now. Retry later.',
+    instance: '/todos',
+  },
+  databaseTimeout: {
+    type: problemType('database-timeout'),
+    title: 'Database busy',
+    status: 503,
+    detail: 'No database connection became free in time. Retry later.',
+    instance: '/todos',
+  },
   internal: {
     type: problemType('internal-error'),
     title: 'Internal server error',
@@ -148,20 +191,24 @@ export function ApiProblem(
 ): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ProblemDetailsDto),
-    ApiResponse({
-      status,
-      description,
-      content: {
-        [PROBLEM_CONTENT_TYPE]: {
-          schema: { $ref: getSchemaPath(ProblemDetailsDto) },
-          examples: Object.fromEntries(
-            examples.map((example) => [
-              example.type.slice(example.type.lastIndexOf(':') + 1),
-              { value: example },
-            ]),
-          ),
-        },
-      },
-    }),
+    ApiResponse({ status, ...problemResponse(description, examples) }),
   );
+}
+
+/** An OpenAPI response of `application/problem+json` with the given examples. */
+export function problemResponse(description: string, examples: ProblemDetails[]): ResponseObject {
+  return {
+    description,
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: { $ref: getSchemaPath(ProblemDetailsDto) },
+        examples: Object.fromEntries(
+          examples.map((example) => [
+            example.type.slice(example.type.lastIndexOf(':') + 1),
+            { value: example },
+          ]),
+        ),
+      },
+    },
+  };
 }

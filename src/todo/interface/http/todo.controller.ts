@@ -104,7 +104,12 @@ export class TodoController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a todo' })
+  @ApiOperation({
+    summary: 'Create a todo',
+    description:
+      'Records a TodoCreated event; the new todo is at version 1. Send an Idempotency-Key to ' +
+      'make a retry safe.',
+  })
   @IDEMPOTENCY_KEY
   @ApiBody({ type: TodoTitleDto })
   @ApiCreatedResponse({
@@ -285,7 +290,10 @@ export class TodoController {
 
   @Post(':id/complete')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Complete a todo' })
+  @ApiOperation({
+    summary: 'Complete a todo',
+    description: 'Records a TodoCompleted event. A completed todo can no longer change.',
+  })
   @ApiParam(ID_PARAM)
   @IF_MATCH
   @IDEMPOTENCY_KEY

@@ -1,0 +1,128 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import { ModulesContainer, Reflector } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+// The key `@SkipThrottle()` sets; the package's index does not export it.
+import { THROTTLER_SKIP } from '@nestjs/throttler/dist/throttler.constants';
+import { Authenticator } from './auth/authenticator';
+import { IS_PUBLIC } from './auth/public.decorator';
+import {
+  NO_DATABASE,
+  addServiceWideResponses,
+  operationsOf,
+  renameSchemas,
+  withoutDtoSuffix,
+} from './shared/interface/http/api-document';
+import type { OperationTraits } from './shared/interface/http/api-document';
+
+/** Every tag an operation may carry, with what a reader finds under it. */
+const TAGS: Record<string, string> = {
+  todos:
+    'Create, change and read todos. A write appends events to the log and updates the read ' +
+    'model in the same transaction; the history and earlier versions are read from the log.',
+  activity:
+    'Read-only views that a subscription builds from the log. They follow writes ' +
+    'asynchronously: a change shows up here shortly after it is committed.',
+  health:
+    'Probes for a load balancer or an orchestrator. Open even when authentication is on, and ' +
+    'never rate-limited.',
+};
+
+export type ApiDocumentSettings = {
+  bodyLimitBytes: number;
+  /** Whether a rate limit is configured. */
+  rateLimiting: boolean;
+};
+
+/**
+ * The OpenAPI document of the running application, as Swagger UI serves it. It shows security
+ * only when authentication is configured (else Swagger UI would show a lock on every open
+ * route), and lists the answers every route shares (401, 413, 415, 429, 500, 503) where each can
+ * happen, so a controller documents only its own.
+ */
+export function createApiDocument(
+  app: INestApplication,
+  settings: ApiDocumentSettings,
+): OpenAPIObject {
+  const schemes = app.get(Authenticator).schemes;
+  const builder = new DocumentBuilder()
+    .setTitle('Todo service')
+    .setDescription(
+      'An event-sourced Todo service (CQRS, DDD, PostgreSQL). Every change is an event in an ' +
+        'append-only log; reads come from a projection that commits with each event. ' +
+        'Errors are RFC 9457 `application/problem+json` with a stable `type`.',
+    )
+    .setVersion('0.1.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    // Relative: Swagger UI and clients call the server that serves the document.
+    .addServer('/');
+  for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
+  if (schemes.bearer) {
+    builder
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .addSecurityRequirements('bearer');
+  }
+  if (schemes.apiKey) {
+    builder
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
+      .addSecurityRequirements('apiKey');
+  }
+  const authentication = schemes.bearer || schemes.apiKey;
+
+  const config = builder.build();
+  // The builder starts with an empty contact; whoever runs the service is its contact.
+  delete config.info.contact;
+  const document = SwaggerModule.createDocument(app, config);
+  const traits = operationTraits(app);
+  const traitsOf = (operationId: string | undefined): OperationTraits =>
+    (operationId === undefined ? undefined : traits.get(operationId)) ?? {
+      public: false,
+      rateLimited: true,
+      usesDatabase: true,
+    };
+  if (authentication) {
+    // Open routes say so, so Swagger UI shows no lock on them.
+    for (const [, operation] of operationsOf(document)) {
+      if (traitsOf(operation.operationId).public) operation.security = [];
+    }
+  }
+  addServiceWideResponses(
+    document,
+    {
+      bodyLimitBytes: settings.bodyLimitBytes,
+      rateLimiting: settings.rateLimiting,
+      authentication,
+    },
+    traitsOf,
+  );
+  renameSchemas(document, withoutDtoSuffix);
+  return document;
+}
+
+/**
+ * Traits of every route handler by the operation id Swagger gives it (`Controller_method`), read
+ * from the same metadata the guards act on.
+ */
+function operationTraits(app: INestApplication): Map<string, OperationTraits> {
+  const reflector = app.get(Reflector);
+  const traits = new Map<string, OperationTraits>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as Type | null;
+      if (typeof controller !== 'function') continue;
+      const prototype = controller.prototype as Record<string, unknown>;
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const handler = prototype[name];
+        if (name === 'constructor' || typeof handler !== 'function') continue;
+        const flag = (key: string): boolean =>
+          reflector.getAllAndOverride<boolean | undefined>(key, [handler, controller]) === true;
+        traits.set(`${controller.name}_${name}`, {
+          public: flag(IS_PUBLIC),
+          rateLimited: !flag(`${THROTTLER_SKIP}default`),
+          usesDatabase: !flag(NO_DATABASE),
+        });
+      }
+    }
+  }
+  return traits;
+}
