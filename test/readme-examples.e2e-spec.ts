@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,12 @@ import path from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { startTestApp } from './support/app';
 import { testDatabaseUrl } from './support/database';
-import { checkClaim, readShellBlocks } from './support/readme-examples';
+import {
+  checkClaim,
+  headingAnchors,
+  readShellBlocks,
+  relativeLinks,
+} from './support/readme-examples';
 import type { Example } from './support/readme-examples';
 
 jest.setTimeout(120_000);
@@ -102,6 +107,29 @@ describe('README examples (e2e: bash and curl against the service over HTTP)', (
     );
     const names = README.examples.map((example) => example.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  // Internals moved from the README to docs/: a link that no longer leads anywhere is a dead end.
+  it('has relative links (README and docs/) that lead to a file and, with #, to a heading in it', () => {
+    const documents = [
+      'README.md',
+      ...readdirSync(path.join(ROOT, 'docs'))
+        .filter((name) => name.endsWith('.md'))
+        .map((name) => `docs/${name}`),
+    ];
+    const broken: string[] = [];
+    for (const document of documents) {
+      const file = path.join(ROOT, document);
+      for (const link of relativeLinks(readFileSync(file, 'utf8'))) {
+        const [target = '', anchor] = link.split('#');
+        const linked = target ? path.resolve(path.dirname(file), target) : file;
+        if (!existsSync(linked)) broken.push(`${document}: ${link} (no such file)`);
+        else if (anchor && !headingAnchors(readFileSync(linked, 'utf8')).has(anchor)) {
+          broken.push(`${document}: ${link} (no such heading)`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it('catches a claim the service contradicts (the checker is not blind)', async () => {
