@@ -2,8 +2,6 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
-// The key `@SkipThrottle()` sets; the package's index does not export it.
-import { THROTTLER_SKIP } from '@nestjs/throttler/dist/throttler.constants';
 import { Authenticator } from './auth/authenticator';
 import { IS_PUBLIC } from './auth/public.decorator';
 import {
@@ -13,7 +11,7 @@ import {
   renameSchemas,
   withoutDtoSuffix,
 } from './shared/interface/http/api-document';
-import type { OperationTraits } from './shared/interface/http/api-document';
+import type { DocumentedOperation, OperationTraits } from './shared/interface/http/api-document';
 
 /** Every tag an operation may carry, with what a reader finds under it. */
 const TAGS: Record<string, string> = {
@@ -32,6 +30,8 @@ export type ApiDocumentSettings = {
   bodyLimitBytes: number;
   /** Whether a rate limit is configured. */
   rateLimiting: boolean;
+  /** Paths the rate limit never counts. */
+  rateLimitExempt: (path: string) => boolean;
 };
 
 /**
@@ -73,17 +73,21 @@ export function createApiDocument(
   // The builder starts with an empty contact; whoever runs the service is its contact.
   delete config.info.contact;
   const document = SwaggerModule.createDocument(app, config);
-  const traits = operationTraits(app);
-  const traitsOf = (operationId: string | undefined): OperationTraits =>
-    (operationId === undefined ? undefined : traits.get(operationId)) ?? {
-      public: false,
-      rateLimited: true,
-      usesDatabase: true,
+  const marks = handlerMarks(app);
+  // A route whose handler is not found gets the safe defaults: closed, limited, on the database.
+  const traitsOf = ({ path, operation }: DocumentedOperation): OperationTraits => {
+    const marked =
+      operation.operationId === undefined ? undefined : marks.get(operation.operationId);
+    return {
+      public: marked?.public ?? false,
+      rateLimited: !settings.rateLimitExempt(path),
+      usesDatabase: !(marked?.noDatabase ?? false),
     };
+  };
   if (authentication) {
     // Open routes say so, so Swagger UI shows no lock on them.
-    for (const [, operation] of operationsOf(document)) {
-      if (traitsOf(operation.operationId).public) operation.security = [];
+    for (const documented of operationsOf(document)) {
+      if (traitsOf(documented).public) documented.operation.security = [];
     }
   }
   addServiceWideResponses(
@@ -100,12 +104,14 @@ export function createApiDocument(
 }
 
 /**
- * Traits of every route handler by the operation id Swagger gives it (`Controller_method`), read
- * from the same metadata the guards act on.
+ * What the handler of each operation is marked with, by the operation id Swagger gives it
+ * (`Controller_method`): the same metadata the guard acts on.
  */
-function operationTraits(app: INestApplication): Map<string, OperationTraits> {
+function handlerMarks(
+  app: INestApplication,
+): Map<string, { public: boolean; noDatabase: boolean }> {
   const reflector = app.get(Reflector);
-  const traits = new Map<string, OperationTraits>();
+  const marks = new Map<string, { public: boolean; noDatabase: boolean }>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as Type | null;
@@ -116,13 +122,12 @@ function operationTraits(app: INestApplication): Map<string, OperationTraits> {
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const flag = (key: string): boolean =>
           reflector.getAllAndOverride<boolean | undefined>(key, [handler, controller]) === true;
-        traits.set(`${controller.name}_${name}`, {
+        marks.set(`${controller.name}_${name}`, {
           public: flag(IS_PUBLIC),
-          rateLimited: !flag(`${THROTTLER_SKIP}default`),
-          usesDatabase: !flag(NO_DATABASE),
+          noDatabase: flag(NO_DATABASE),
         });
       }
     }
   }
-  return traits;
+  return marks;
 }

@@ -66,10 +66,18 @@ export function configureApp(
   new Logger('Auth').log(`Authentication ${app.get(Authenticator).describe()}`);
 }
 
+/** What load balancers and Prometheus poll: never rate-limited (`@SkipThrottle()`). */
+const PROBE_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+
+function isProbe(path: string): boolean {
+  return PROBE_PATHS.has(path);
+}
+
 function setUpDocs(app: NestExpressApplication, http: HttpConfig): void {
   const document = createApiDocument(app, {
     bodyLimitBytes: http.bodyLimitBytes,
     rateLimiting: http.rateLimit.limit > 0,
+    rateLimitExempt: isProbe,
   });
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',

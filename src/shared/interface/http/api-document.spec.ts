@@ -67,8 +67,8 @@ describe('addServiceWideResponses', () => {
       '/w': { post: { operationId: 'W_post', responses: { 201: { description: 'made' } } } },
       '/r': { get: { operationId: 'R_get', responses: { 200: { description: 'ok' }, 503: own } } },
     });
-    addServiceWideResponses(document, settings, (id) =>
-      id === 'R_get' ? { public: true, rateLimited: false, usesDatabase: true } : OPEN_READ,
+    addServiceWideResponses(document, settings, ({ path }) =>
+      path === '/r' ? { public: true, rateLimited: false, usesDatabase: true } : OPEN_READ,
     );
     const write = document.paths['/w']?.post;
     const read = document.paths['/r']?.get;

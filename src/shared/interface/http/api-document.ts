@@ -22,7 +22,7 @@ export const NoDatabase = (): MethodDecorator & ClassDecorator => SetMetadata(NO
 export type OperationTraits = {
   /** Open even when authentication is on. */
   public: boolean;
-  /** Counted by the rate limit, when one is configured. */
+  /** Counted by the rate limit (when one is configured). */
   rateLimited: boolean;
   /** Reads or writes the database, so an unavailable or busy one makes it fail with 503. */
   usesDatabase: boolean;
@@ -60,10 +60,11 @@ const RESPONSE_HEADERS = {
 export function addServiceWideResponses(
   document: OpenAPIObject,
   settings: ServiceWideSettings,
-  traitsOf: (operationId: string | undefined) => OperationTraits,
+  traitsOf: (operation: DocumentedOperation) => OperationTraits,
 ): void {
-  for (const [method, operation] of operationsOf(document)) {
-    const traits = traitsOf(operation.operationId);
+  for (const documented of operationsOf(document)) {
+    const { method, operation } = documented;
+    const traits = traitsOf(documented);
     const extra: Record<number, ResponseObject> = {};
     if (settings.authentication && !traits.public) {
       extra[401] = problemResponse('Credentials are missing or not valid.', [P.unauthorized]);
@@ -174,13 +175,16 @@ function rewriteReferences(node: unknown, references: Map<string, string>): void
   }
 }
 
-/** Every operation of the document with its (lower-case) HTTP method. */
-export function operationsOf(document: OpenAPIObject): [string, OperationObject][] {
-  const found: [string, OperationObject][] = [];
-  for (const item of Object.values(document.paths)) {
+/** An operation of the document with its path (as documented: `/todos/{id}`) and method. */
+export type DocumentedOperation = { path: string; method: string; operation: OperationObject };
+
+/** Every operation of the document; methods in lower case. */
+export function operationsOf(document: OpenAPIObject): DocumentedOperation[] {
+  const found: DocumentedOperation[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
-      if (operation !== undefined) found.push([method, operation]);
+      if (operation !== undefined) found.push({ path, method, operation });
     }
   }
   return found;
