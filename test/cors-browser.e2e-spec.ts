@@ -185,6 +185,7 @@ describe('CORS in a browser (e2e)', () => {
     expect(direct.headers).not.toHaveProperty('idempotent-replayed');
   });
 
+  // Last: it uses up the window's requests that the tests above share with it.
   it('lets the page read when to retry once it is rate-limited', async () => {
     await page.goto(`${allowedOrigin}/`);
     let limited: Seen | undefined;
