@@ -19,6 +19,7 @@ import { ProblemDetailsFilter } from './shared/interface/http/problem-details.fi
 import { jsonBody } from './shared/interface/http/json-body';
 import { REQUEST_ID_HEADER, requestId } from './shared/interface/http/request-id.middleware';
 import { createValidationPipe } from './shared/interface/http/validation';
+import { wellFormedUrl } from './shared/interface/http/well-formed-url';
 
 export type CreateAppOptions = Omit<AppOptions, 'rateLimit'> & {
   /**
@@ -70,6 +71,7 @@ export function configureApp(
       maxAge: 600,
     });
   }
+  app.use(wellFormedUrl());
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
