@@ -15,6 +15,7 @@ import { PinoNestLogger } from './operations/logging/pino-nest-logger';
 import { requestLog } from './operations/logging/request-log.middleware';
 import { httpMetrics } from './operations/metrics/http-metrics.middleware';
 import { MetricsService } from './operations/metrics/metrics.service';
+import { canonicalIds } from './shared/interface/http/canonical-ids';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
 import { REQUEST_ID_HEADER, requestId } from './shared/interface/http/request-id.middleware';
@@ -72,6 +73,7 @@ export function configureApp(
     });
   }
   app.use(wellFormedUrl());
+  app.use(canonicalIds());
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

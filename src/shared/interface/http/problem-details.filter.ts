@@ -144,11 +144,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 const INTERNAL_DETAIL = 'An unexpected error occurred. It has been logged.';
 
-function problemOf(known: {
-  slug: string;
+function problemOf(known: { slug: string; title: string; status: number }): {
+  type: string;
   title: string;
   status: number;
-}): { type: string; title: string; status: number } {
+} {
   return { type: problemType(known.slug), title: known.title, status: known.status };
 }
 

@@ -66,7 +66,7 @@ export function reservedKeysIn(value: unknown): FieldError[] {
       stack.push([(node as Record<string, unknown>)[key], field]);
     }
   }
-  return found.reverse();
+  return found;
 }
 
 /** A UUID in any case, as the one lowercase spelling the event log and read model use. */
