@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { PreconditionFailedError } from '../../application/precondition-failed.error';
 import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
-import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, problemType, slugOfCode } from './problem-details';
 import type { ProblemDetails } from './problem-details';
 import { AuthenticationError } from './authentication.error';
 import { databaseFaultOf } from './database-unavailable';
@@ -35,19 +35,16 @@ export const REQUEST_PROBLEMS = {
  */
 export const OTHER_CLIENT_ERROR = { slug: 'request-failed', title: 'Request failed' } as const;
 
-/** Problem types for failures that happen before or outside the domain, by HTTP status. */
+/**
+ * Problem types for failures that happen before or outside the domain, by HTTP status: the
+ * statuses that Nest, the body parser, the guards and the health checks raise.
+ */
 export const HTTP_PROBLEMS: Readonly<Record<number, { slug: string; title: string }>> = {
   400: { slug: 'bad-request', title: 'Bad request' },
   401: { slug: 'unauthorized', title: 'Unauthorized' },
-  403: { slug: 'forbidden', title: 'Forbidden' },
   404: { slug: 'not-found', title: 'Not found' },
-  405: { slug: 'method-not-allowed', title: 'Method not allowed' },
-  406: { slug: 'not-acceptable', title: 'Not acceptable' },
-  409: { slug: 'conflict', title: 'Conflict' },
-  412: { slug: 'precondition-failed', title: 'Precondition failed' },
   413: { slug: 'payload-too-large', title: 'Payload too large' },
   415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
-  422: { slug: 'unprocessable-content', title: 'Unprocessable content' },
   428: { slug: 'precondition-required', title: 'Precondition required' },
   429: { slug: 'too-many-requests', title: 'Too many requests' },
   503: { slug: 'service-unavailable', title: 'Service unavailable' },
@@ -127,7 +124,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof DomainError) {
       return {
-        type: problemType(slugOf(exception.code)),
+        type: problemType(slugOfCode(exception.code)),
         title: titleOf(exception.code),
         status: STATUS_BY_KIND[exception.kind],
         detail: detailOf(exception),
@@ -180,10 +177,6 @@ function messageOf(exception: HttpException): string {
   if (typeof message === 'string') return message;
   if (Array.isArray(message)) return message.join('; ');
   return exception.message;
-}
-
-function slugOf(code: string): string {
-  return code.toLowerCase().replace(/_/g, '-');
 }
 
 function titleOf(code: string): string {
