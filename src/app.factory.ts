@@ -16,6 +16,7 @@ import { requestLog } from './operations/logging/request-log.middleware';
 import { httpMetrics } from './operations/metrics/http-metrics.middleware';
 import { MetricsService } from './operations/metrics/metrics.service';
 import { canonicalIds } from './shared/interface/http/canonical-ids';
+import { answerParserErrors } from './shared/interface/http/client-error';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
 import { REQUEST_ID_HEADER, requestId } from './shared/interface/http/request-id.middleware';
@@ -72,6 +73,7 @@ export function configureApp(
       maxAge: 600,
     });
   }
+  answerParserErrors(app.getHttpServer());
   app.use(wellFormedUrl());
   app.use(canonicalIds());
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));

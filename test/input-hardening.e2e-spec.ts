@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -17,6 +19,8 @@ describe('Input hardening (e2e)', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
+    // Listening for real: some requests below are bytes that no HTTP client would send.
+    await app.listen(0, '127.0.0.1');
     http = app.getHttpServer();
     dataSource = app.get(DataSource);
   });
@@ -37,6 +41,25 @@ describe('Input hardening (e2e)', () => {
 
   // The bytes exactly as given: superagent would otherwise serialise a Buffer as JSON.
   const raw = (body: unknown): string => body as string;
+
+  /** Sends `raw` bytes on a new connection; the status and body of the answer. */
+  const sendRaw = (raw: Buffer): Promise<{ status: number; type: string; body: string }> =>
+    new Promise((resolve, reject) => {
+      const { port } = http.address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1', () => socket.end(raw));
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        const text = Buffer.concat(chunks).toString('latin1');
+        const [head = '', body = ''] = text.split('\r\n\r\n');
+        resolve({
+          status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0),
+          type: /content-type: ([^\r]*)/i.exec(head)?.[1] ?? '',
+          body,
+        });
+      });
+    });
 
   const titledEvents = async (marker: string): Promise<number> => {
     const [row] = await dataSource.query<{ count: number }[]>(
@@ -393,6 +416,35 @@ describe('Input hardening (e2e)', () => {
         );
         expect(problem.detail).toMatch(/percent-escape/);
       }
+    });
+
+    it.each([
+      ['a raw 0xff in the path', 'GET /todos/\xff HTTP/1.1', 400, 'malformed-url'],
+      ['raw Latin-1 in the query', 'GET /todos?cursor=\xe9 HTTP/1.1', 400, 'malformed-url'],
+      ['a space in the path', 'GET /todos/a b HTTP/1.1', 400, 'bad-request'],
+      ['a method with a control character', 'GE\x01T /todos HTTP/1.1', 400, 'bad-request'],
+    ])(
+      'a request line with %s, refused by the HTTP parser, is problem+json too',
+      async (_case, line, status, slug) => {
+        const reply = await sendRaw(Buffer.from(`${line}\r\nHost: x\r\n\r\n`, 'latin1'));
+        expect(reply.status).toBe(status);
+        expect(reply.type).toBe('application/problem+json');
+        expect(JSON.parse(reply.body)).toMatchObject({
+          type: `urn:todo-service:problem:${slug}`,
+          status,
+        });
+      },
+    );
+
+    it('headers over the parser limit are 431 problem+json', async () => {
+      const reply = await sendRaw(
+        Buffer.from(`GET /todos HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
+      );
+      expect(reply.status).toBe(431);
+      expect(JSON.parse(reply.body)).toMatchObject({
+        type: 'urn:todo-service:problem:request-failed',
+        status: 431,
+      });
     });
 
     it('a malformed URL with a body is refused before the body is read', async () => {

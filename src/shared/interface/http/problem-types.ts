@@ -26,7 +26,7 @@ export const PROBLEM_TYPES: readonly {
   {
     slug: 'bad-request',
     status: 400,
-    when: 'refused by the framework before any route, for another reason',
+    when: 'not valid HTTP, or refused before any route for another reason',
   },
   { slug: 'todo-title-invalid', status: 400, when: 'a title that breaks the title rule' },
   { slug: 'invalid-cursor', status: 400, when: 'a list cursor that is malformed or was altered' },
@@ -85,7 +85,11 @@ export const PROBLEM_TYPES: readonly {
     when: 'REQUIRE_IF_MATCH is on and a write has no If-Match',
   },
   { slug: 'too-many-requests', status: 429, when: 'over the rate limit' },
-  { slug: 'request-failed', status: '4xx', when: 'any other 4xx status, named by `status`' },
+  {
+    slug: 'request-failed',
+    status: '4xx',
+    when: 'any other 4xx (431 headers too large, 408, ...), named by `status`',
+  },
   {
     slug: 'internal-error',
     status: 500,
