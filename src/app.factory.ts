@@ -16,11 +16,14 @@ import { PinoNestLogger } from './operations/logging/pino-nest-logger';
 import { requestLog } from './operations/logging/request-log.middleware';
 import { httpMetrics } from './operations/metrics/http-metrics.middleware';
 import { MetricsService } from './operations/metrics/metrics.service';
+import { canonicalIds } from './shared/interface/http/canonical-ids';
+import { answerParserErrors } from './shared/interface/http/client-error';
 import { corsOptions } from './shared/interface/http/cors';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
 import { requestId } from './shared/interface/http/request-id.middleware';
 import { createValidationPipe } from './shared/interface/http/validation';
+import { wellFormedUrl } from './shared/interface/http/well-formed-url';
 
 export type CreateAppOptions = Omit<AppOptions, 'rateLimit'> & {
   /**
@@ -59,6 +62,9 @@ export function configureApp(
   // terminates TLS elsewhere) it would send Swagger UI's own scripts to an https:// that is not there.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (http.corsOrigins.length > 0) app.enableCors(corsOptions(http.corsOrigins));
+  answerParserErrors(app.getHttpServer());
+  app.use(wellFormedUrl());
+  app.use(canonicalIds());
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
