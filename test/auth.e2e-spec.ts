@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { expectProblem } from './support/problem';
 import { memoryLogger } from './support/memory-log';
 import { startTestApp } from './support/app';
+import { sendUnfinishedRequest } from './support/unfinished-request';
 import { JWKS_TIMEOUT_MS } from '../src/auth/authenticator';
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -125,6 +126,35 @@ describe('Authentication (e2e)', () => {
           expect(undocumented).toEqual([]);
         });
     });
+
+    it('answers 401 on an unknown path without credentials, and 404 only with them', async () => {
+      for (const path of ['/no-such-route', '/todos/x/y/z', '/admin', '/docsx']) {
+        const response = await request(http).get(path);
+        expectProblem(response, 401, 'unauthorized');
+      }
+      const known = await request(http).get('/no-such-route').set('X-API-Key', API_KEY);
+      expectProblem(known, 404, 'not-found');
+    });
+
+    it.each([
+      ['no credentials', {}],
+      ['a wrong API key', { 'X-API-Key': 'not-the-right-key-000000' }],
+      ['a token with padding appended', { Authorization: 'Bearer a.b.c=' }],
+    ])(
+      'refuses %s before reading the body, and closes the connection',
+      async (_name, headers: Record<string, string>) => {
+        for (const path of ['/todos', '/no-such-route']) {
+          const result = await sendUnfinishedRequest(http, { method: 'POST', path, headers });
+          expect({ path, status: result.status, closed: result.closed }).toEqual({
+            path,
+            status: 401,
+            closed: true,
+          });
+          expect(result.response).toMatch(/\r\nwww-authenticate: Bearer realm/i);
+          expect(result.response).toMatch(/\r\nconnection: close\r\n/i);
+        }
+      },
+    );
 
     it('keeps health, metrics and docs open', async () => {
       await request(http).get('/health/live').expect(200);

@@ -7,6 +7,10 @@ import { ReadinessChecks } from '../src/operations/health/readiness-checks';
 import { expectProblem } from './support/problem';
 import { memoryLogger } from './support/memory-log';
 import { startTestApp } from './support/app';
+import { sendUnfinishedRequest } from './support/unfinished-request';
+
+/** A class or error name from the code (`ThrottlerException`, `TypeError`, ...). */
+const INTERNAL_NAME = /\b[A-Z][A-Za-z]*(Exception|Error)\b/;
 
 describe('Operations (e2e)', () => {
   describe('with default settings', () => {
@@ -159,10 +163,36 @@ describe('Operations (e2e)', () => {
         const http = app.getHttpServer();
         for (let i = 0; i < 3; i++) await request(http).get('/todos').expect(200);
         const limited = await request(http).get('/todos');
-        expectProblem(limited, 429, 'too-many-requests');
+        const problem = expectProblem(limited, 429, 'too-many-requests');
+        expect(problem.detail).toMatch(/^Too many requests: at most 3 per 60 s from one client\./);
+        expect(JSON.stringify(problem)).not.toMatch(INTERNAL_NAME);
         expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
         await request(http).get('/health/live').expect(200);
         await request(http).get('/health/ready').expect(200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('limits unknown paths too, and refuses over the limit before reading the body', async () => {
+      const app = await startTestApp({ http: { rateLimit: { limit: 3, windowMs: 60_000 } } });
+      try {
+        const http = app.getHttpServer();
+        for (const path of ['/no-such-route', '/todos/a/b', '/.env']) {
+          expectProblem(await request(http).get(path), 404, 'not-found');
+        }
+        expectProblem(await request(http).get('/another-unknown-path'), 429, 'too-many-requests');
+        const result = await sendUnfinishedRequest(http, {
+          method: 'POST',
+          path: '/todos',
+          headers: {},
+        });
+        expect({ status: result.status, closed: result.closed }).toEqual({
+          status: 429,
+          closed: true,
+        });
+        expect(result.response).toMatch(/\r\nretry-after: \d+\r\n/i);
+        expect(result.response).not.toMatch(INTERNAL_NAME);
       } finally {
         await app.close();
       }
