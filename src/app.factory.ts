@@ -101,7 +101,10 @@ function isProbe(path: string): boolean {
  */
 function isOpenPath(path: string, docsEnabled: boolean): boolean {
   if (isProbe(path)) return true;
-  return docsEnabled && (path === '/docs' || path === '/docs-json' || path.startsWith('/docs/'));
+  if (!docsEnabled) return false;
+  return (
+    path === '/docs' || path === '/docs-json' || path === '/docs-yaml' || path.startsWith('/docs/')
+  );
 }
 
 function setUpDocs(app: NestExpressApplication): void {

@@ -161,6 +161,8 @@ describe('Authentication (e2e)', () => {
       await request(http).get('/health/ready').expect(200);
       await request(http).get('/metrics').expect(200);
       await request(http).get('/docs-json').expect(200);
+      await request(http).get('/docs-yaml').expect(200);
+      await request(http).get('/docs').expect(200);
     });
 
     it('accepts an API key and a valid JWT, and records the acting subject in the events', async () => {
