@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -465,5 +468,31 @@ describe('Authentication (e2e)', () => {
     } finally {
       await app.close();
     }
+  });
+
+  // Every blank security setting is refused in config.spec.ts; these run the built service.
+  describe('a security setting that is set but blank', () => {
+    it.each([
+      ['AUTH_API_KEYS', ' , '],
+      ['AUTH_JWKS_URL', ' '],
+    ])('%s=%j stops the start with one clear line', async (name, value) => {
+      const run = promisify(execFile)(
+        process.execPath,
+        [path.resolve(__dirname, '../dist/main.js')],
+        {
+          env: { PATH: process.env.PATH ?? '', PORT: '0', AUTH_API_KEYS: API_KEY, [name]: value },
+          timeout: 20_000,
+        },
+      );
+      const failed = (await run.then(
+        () => ({ code: 0, stdout: '', stderr: 'started' }),
+        (error: unknown) => error,
+      )) as { code: number; stdout: string; stderr: string };
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toBe(
+        `Start-up failed: ${name} is set but blank: give it a value or unset it.\n`,
+      );
+      expect(failed.stdout).toBe('');
+    });
   });
 });
