@@ -92,6 +92,47 @@ describe('Operations (e2e)', () => {
       expect(raw).not.toMatch(/^\{"level":30,"msg":"forged"\}/m);
     });
 
+    it('cuts refused header values and redacts secret-looking query parameters in the request line', async () => {
+      const secrets = {
+        api_key: 'secret-value-1',
+        token: 'secret-value-2',
+        access_token: 'secret-value-3',
+        key: 'secret-value-4',
+        secret: 'secret-value-5',
+        password: 'secret-value-6',
+        signature: 'secret-value-7',
+        client_secret: 'secret-value-8',
+        'X-Amz-Signature': 'secret-value-9',
+        refreshToken: 'secret-value-10',
+        sig: 'secret-value-11',
+        passwd: 'secret-value-12',
+      };
+      const query = Object.entries(secrets)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('&');
+      const refusedId = 'a'.repeat(10 * 1024);
+      const response = await request(http)
+        .get(`/todos?limit=5&${query}`)
+        .set('X-Request-Id', refusedId)
+        .set('X-Auth-Token', 'secret-value-13')
+        .set('X-Padding', 'p'.repeat(4 * 1024));
+      const id = String(response.headers['x-request-id']);
+      expect(id).not.toBe(refusedId);
+
+      const line = await log.waitFor(
+        (entry) => (entry.req as { id?: string } | undefined)?.id === id,
+      );
+      const req = line.req as { url: string; headers: Record<string, string> };
+      expect(req.url).toMatch(/^\/todos\?limit=5&api_key=\[redacted\]&token=\[redacted\]/);
+      for (const name of Object.keys(secrets)) expect(req.url).toContain(`${name}=[redacted]`);
+      expect(req.headers['x-auth-token']).toBe('[redacted]');
+      expect(req.headers['x-request-id']).toBe(`${'a'.repeat(256)}…[9984 more characters]`);
+      expect(req.headers['x-padding']).toMatch(/^p{256}…\[3840 more characters\]$/);
+      const raw = JSON.stringify(line);
+      expect(raw).not.toContain('secret-value');
+      expect(raw.length).toBeLessThan(3000);
+    });
+
     it('sets helmet security headers and leaves CORS off', async () => {
       const response = await request(http)
         .get('/health/live')
