@@ -163,6 +163,23 @@ describe('loadConfig: security settings never turn off by accident', () => {
     );
   });
 
+  it.each([
+    [
+      { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://issuer.example/jwks' },
+      'Set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both.',
+    ],
+    [
+      { AUTH_API_KEYS: KEY, AUTH_JWT_AUDIENCE: 'todo-api' },
+      'AUTH_JWT_AUDIENCE needs AUTH_JWT_SECRET or AUTH_JWKS_URL to check tokens with.',
+    ],
+    [
+      { AUTH_JWT_ISSUER: 'https://issuer.example' },
+      'AUTH_JWT_ISSUER needs AUTH_JWT_SECRET or AUTH_JWKS_URL to check tokens with.',
+    ],
+  ])('refuses %j rather than ignoring a setting', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
   it('refuses an empty entry among API keys rather than skipping it', () => {
     expect(() => loadConfig({ AUTH_API_KEYS: `${KEY},,${KEY}2` })).toThrow(
       new ConfigError('AUTH_API_KEYS has an empty entry: list keys separated by single commas.'),

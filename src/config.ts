@@ -148,12 +148,26 @@ function authConfig(env: NodeJS.ProcessEnv): AuthConfig {
   if (apiKeys.some((key) => key.length < 16)) {
     throw new ConfigError('Every key in AUTH_API_KEYS must be at least 16 characters long.');
   }
+  // Settings that only refine JWT checks would otherwise be ignored without a word.
+  if (jwtSecret !== undefined && jwksUrl !== undefined) {
+    throw new ConfigError('Set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both.');
+  }
+  const audience = securitySetting(env, 'AUTH_JWT_AUDIENCE');
+  const issuer = securitySetting(env, 'AUTH_JWT_ISSUER');
+  for (const [name, value] of [
+    ['AUTH_JWT_AUDIENCE', audience],
+    ['AUTH_JWT_ISSUER', issuer],
+  ] as const) {
+    if (value !== undefined && jwtSecret === undefined && jwksUrl === undefined) {
+      throw new ConfigError(`${name} needs AUTH_JWT_SECRET or AUTH_JWKS_URL to check tokens with.`);
+    }
+  }
   return {
     jwtSecret,
     jwksUrl,
     ...(jwksAllowHttp ? { jwksAllowHttp } : {}),
-    audience: securitySetting(env, 'AUTH_JWT_AUDIENCE'),
-    issuer: securitySetting(env, 'AUTH_JWT_ISSUER'),
+    audience,
+    issuer,
     apiKeys,
   };
 }
