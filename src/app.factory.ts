@@ -16,11 +16,14 @@ import { PinoNestLogger } from './operations/logging/pino-nest-logger';
 import { requestLog } from './operations/logging/request-log.middleware';
 import { httpMetrics } from './operations/metrics/http-metrics.middleware';
 import { MetricsService } from './operations/metrics/metrics.service';
+import { canonicalIds } from './shared/interface/http/canonical-ids';
+import { answerParserErrors } from './shared/interface/http/client-error';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
 import { FixedWindowRateLimiter, rateLimit } from './shared/interface/http/rate-limit';
 import { REQUEST_ID_HEADER, requestId } from './shared/interface/http/request-id.middleware';
 import { createValidationPipe } from './shared/interface/http/validation';
+import { wellFormedUrl } from './shared/interface/http/well-formed-url';
 
 export type CreateAppOptions = AppOptions & {
   /**
@@ -73,6 +76,7 @@ export function configureApp(
       maxAge: 600,
     });
   }
+  answerParserErrors(app.getHttpServer());
   // Both before the body is read and before routing: a refused client costs no parse, and
   // unknown paths are limited and closed like known ones.
   if (http.rateLimit.limit > 0) {
@@ -80,6 +84,8 @@ export function configureApp(
     app.use(rateLimit(limiter, isProbe));
   }
   app.use(authenticate(app.get(Authenticator), (path) => isOpenPath(path, http.docsEnabled)));
+  app.use(wellFormedUrl());
+  app.use(canonicalIds());
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
