@@ -106,10 +106,7 @@ describe('CORS in a browser (e2e)', () => {
       etag: '"1"',
       location: `/todos/${todo.id}`,
       'x-request-id': requestId,
-      'x-ratelimit-limit': String(RATE_LIMIT),
     });
-    expect(Number(created.headers['x-ratelimit-remaining'])).toBeLessThan(RATE_LIMIT);
-    expect(created.headers['x-ratelimit-reset']).toMatch(/^\d+$/);
     expect(created.headers).not.toHaveProperty('idempotent-replayed');
 
     // A retry after a lost response: the stored answer, marked as a replay.

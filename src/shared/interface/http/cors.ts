@@ -21,8 +21,8 @@ export const CORS_ALLOWED_HEADERS = [
  * Response headers a browser script may read. Beyond the CORS-safelisted ones (Content-Type,
  * Cache-Control, ...) a script sees only those listed here, and each of these carries something
  * a client acts on: the version to send back in If-Match, where a new todo lives, the next page,
- * whether an answer is a stored replay, when to retry, which scheme to authenticate with, how
- * much of the rate limit is left, and the id to quote when reporting a problem.
+ * whether an answer is a stored replay, when to retry, which scheme to authenticate with, and
+ * the id to quote when reporting a problem.
  */
 export const CORS_EXPOSED_HEADERS = [
   'ETag',
@@ -31,9 +31,6 @@ export const CORS_EXPOSED_HEADERS = [
   'Idempotent-Replayed',
   'Retry-After',
   'WWW-Authenticate',
-  'X-RateLimit-Limit',
-  'X-RateLimit-Remaining',
-  'X-RateLimit-Reset',
   REQUEST_ID_HEADER,
 ] as const;
 
