@@ -26,6 +26,24 @@ describe('cliProblemOf', () => {
     });
   });
 
+  it("treats an error with the domain errors' contract but another base class as a refusal", () => {
+    class StoreError extends Error {
+      readonly code = 'PROJECTION_NOT_FOUND';
+      readonly kind = 'not_found';
+      readonly details = { projection: 'nope' };
+    }
+    expect(cliProblemOf(new StoreError('No projection named "nope".'))).toMatchObject({
+      type: 'urn:todo-service:problem:projection-not-found',
+      title: 'Projection not found',
+      code: 'PROJECTION_NOT_FOUND',
+      extensions: { projection: 'nope' },
+      exitCode: EXIT_CODES.domain,
+    });
+    // A driver error has a code too, but no kind: it is not a refusal.
+    const driver = Object.assign(new Error('duplicate key'), { code: '23505' });
+    expect(cliProblemOf(driver).exitCode).toBe(EXIT_CODES.internal);
+  });
+
   it('writes one JSON line in which the fixed members win over same-named details', () => {
     const line = problemJson(
       cliProblemOf(new ClashingError('It clashed.', { type: 'forged', id: 'a1' })),

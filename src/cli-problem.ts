@@ -2,11 +2,7 @@ import { CommanderError } from 'commander';
 import { ConfigError } from './config';
 import { DomainError } from './shared/domain/domain-error';
 import { databaseFaultOf } from './shared/interface/http/database-unavailable';
-import {
-  problemTitleOfCode,
-  problemType,
-  problemTypeOfCode,
-} from './shared/interface/http/problem-details';
+import { problemType } from './shared/interface/http/problem-details';
 
 /**
  * The CLI's exit codes. Scripts branch on them, so they are part of its contract (listed in
@@ -49,6 +45,15 @@ export type CliProblem = {
   exitCode: number;
 };
 
+/**
+ * Problems only the CLI reports; HTTP has no such thing (they are listed in the README's CLI
+ * section, not in its HTTP error table or the OpenAPI document).
+ */
+const CLI_PROBLEMS = {
+  usage: { slug: 'usage-error', title: 'Invalid command line' },
+  configuration: { slug: 'configuration-error', title: 'Invalid configuration' },
+} as const;
+
 /** Commander's error codes, as stable codes of our own that do not leak the library's names. */
 const USAGE_CODES: Record<string, string> = {
   'commander.unknownCommand': 'UNKNOWN_COMMAND',
@@ -67,8 +72,8 @@ export function cliProblemOf(error: unknown): CliProblem {
   if (error instanceof CommanderError) {
     const code = USAGE_CODES[error.code] ?? 'USAGE_ERROR';
     return {
-      type: problemType('usage-error'),
-      title: 'Invalid command line',
+      type: problemType(CLI_PROBLEMS.usage.slug),
+      title: CLI_PROBLEMS.usage.title,
       detail:
         code === 'MISSING_COMMAND'
           ? 'No command given; add --help to list the commands.'
@@ -78,10 +83,11 @@ export function cliProblemOf(error: unknown): CliProblem {
       exitCode: EXIT_CODES.usage,
     };
   }
-  if (error instanceof DomainError) {
+  if (isRefusal(error)) {
     return {
-      type: problemTypeOfCode(error.code),
-      title: problemTitleOfCode(error.code),
+      // As the HTTP problem filter names them, so that one error has one type everywhere.
+      type: problemType(error.code.toLowerCase().replace(/_/g, '-')),
+      title: titleOfCode(error.code),
       detail: error.message,
       code: error.code,
       extensions: error.details,
@@ -91,8 +97,8 @@ export function cliProblemOf(error: unknown): CliProblem {
   const refused = connectionRefusal(error);
   if (error instanceof ConfigError || refused) {
     return {
-      type: problemType('configuration-error'),
-      title: 'Invalid configuration',
+      type: problemType(CLI_PROBLEMS.configuration.slug),
+      title: CLI_PROBLEMS.configuration.title,
       detail: refused ? `DATABASE_URL: ${firstLine(messageOf(error))}` : messageOf(error),
       code: 'CONFIGURATION_ERROR',
       extensions: {},
@@ -147,6 +153,35 @@ function connectionRefusal(error: unknown): boolean {
     const code = (candidate as { code?: unknown } | null)?.code;
     return typeof code === 'string' && CONNECTION_REFUSALS.has(code);
   });
+}
+
+type Refusal = Error & {
+  code: string;
+  kind: string;
+  details: Readonly<Record<string, unknown>>;
+};
+
+/**
+ * A rule the command broke: a `DomainError`, or an error of a module with the same contract (a
+ * stable `code`, a `kind`, `details`), such as the event store's, which cannot extend the
+ * domain's base class.
+ */
+function isRefusal(error: unknown): error is Refusal {
+  if (error instanceof DomainError) return true;
+  if (!(error instanceof Error)) return false;
+  const { code, kind, details } = error as Partial<Refusal>;
+  return (
+    typeof code === 'string' &&
+    /^[A-Z][A-Z0-9_]*$/.test(code) &&
+    typeof kind === 'string' &&
+    typeof details === 'object' &&
+    details !== null
+  );
+}
+
+function titleOfCode(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function messageOf(error: unknown): string {

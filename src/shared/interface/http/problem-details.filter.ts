@@ -4,12 +4,7 @@ import type { Request, Response } from 'express';
 import { PreconditionFailedError } from '../../application/precondition-failed.error';
 import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
-import {
-  PROBLEM_CONTENT_TYPE,
-  problemTitleOfCode,
-  problemType,
-  problemTypeOfCode,
-} from './problem-details';
+import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
 import type { ProblemDetails } from './problem-details';
 import { AuthenticationError } from './authentication.error';
 import { databaseFaultOf } from './database-unavailable';
@@ -125,8 +120,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof DomainError) {
       return {
-        type: problemTypeOfCode(exception.code),
-        title: problemTitleOfCode(exception.code),
+        type: problemType(slugOf(exception.code)),
+        title: titleOf(exception.code),
         status: STATUS_BY_KIND[exception.kind],
         detail: exception.message,
         code: exception.code,
@@ -170,6 +165,15 @@ function messageOf(exception: HttpException): string {
   if (typeof message === 'string') return message;
   if (Array.isArray(message)) return message.join('; ');
   return exception.message;
+}
+
+function slugOf(code: string): string {
+  return code.toLowerCase().replace(/_/g, '-');
+}
+
+function titleOf(code: string): string {
+  const words = code.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function describe(exception: unknown): string {

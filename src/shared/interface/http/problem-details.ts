@@ -5,17 +5,6 @@ export function problemType(slug: string): string {
   return `${PROBLEM_TYPE_PREFIX}${slug}`;
 }
 
-/** The problem `type` of a stable error code: `TODO_NOT_FOUND` → `…:todo-not-found`. */
-export function problemTypeOfCode(code: string): string {
-  return problemType(code.toLowerCase().replace(/_/g, '-'));
-}
-
-/** The problem `title` of a stable error code: `TODO_NOT_FOUND` → `Todo not found`. */
-export function problemTitleOfCode(code: string): string {
-  const words = code.toLowerCase().replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
 export type FieldError = {
   /** Path of the offending input: a body property (`title`), a query parameter or a path part. */
   field: string;
