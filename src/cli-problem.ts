@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { ConfigError } from './config';
 import { DomainError } from './shared/domain/domain-error';
 import { databaseFaultOf } from './shared/interface/http/database-unavailable';
-import { problemType } from './shared/interface/http/problem-details';
+import { problemType, slugOfCode } from './shared/interface/http/problem-details';
 
 /**
  * The CLI's exit codes. Scripts branch on them, so they are part of its contract (listed in
@@ -86,7 +86,7 @@ export function cliProblemOf(error: unknown): CliProblem {
   if (isRefusal(error)) {
     return {
       // As the HTTP problem filter names them, so that one error has one type everywhere.
-      type: problemType(error.code.toLowerCase().replace(/_/g, '-')),
+      type: problemType(slugOfCode(error.code)),
       title: titleOfCode(error.code),
       detail: error.message,
       code: error.code,
