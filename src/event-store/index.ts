@@ -1,10 +1,19 @@
 /**
  * Public API of the event-store module. Other modules import from here only.
  */
-export { ConcurrencyError } from './concurrency.error';
+export { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
+export { EventStoreError } from './event-store.error';
+export type { EventStoreErrorKind } from './event-store.error';
+export type { EventSelection } from './event-selection';
 export type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 export { EventStore } from './event-store';
-export type { AppendOptions, AppendResult, ReadStreamOptions } from './event-store';
+export type {
+  AppendOptions,
+  AppendResult,
+  ReadSnapshotOptions,
+  ReadStreamOptions,
+  Snapshot,
+} from './event-store';
 export { EventStoreModule } from './event-store.module';
 export { EVENT_STORE_OBSERVER } from './event-store-observer';
 export type { EventStoreObserver } from './event-store-observer';

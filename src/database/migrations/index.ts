@@ -1,4 +1,5 @@
 import { ActivityTables1764230600001 } from '../../activity/infrastructure/migrations/1764230600001-activity-tables';
+import { StreamTypesAndSnapshots1764230800000 } from './1764230800000-stream-types-and-snapshots';
 import { InitialSchema1764230400000 } from './1764230400000-initial-schema';
 import { IdempotencyKeys1764230500000 } from './1764230500000-idempotency-keys';
 import { GlobalOrderAndSubscriptions1764230600000 } from './1764230600000-global-order-and-subscriptions';
@@ -11,4 +12,5 @@ export const migrations = [
   GlobalOrderAndSubscriptions1764230600000,
   ActivityTables1764230600001,
   NotifyOncePerBurst1764230700000,
+  StreamTypesAndSnapshots1764230800000,
 ];

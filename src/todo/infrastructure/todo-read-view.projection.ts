@@ -29,6 +29,7 @@ const SET_COMPLETED: NamedStatement = {
 export class TodoReadViewProjection implements InlineProjection<TodoEvent>, OnModuleInit {
   readonly name = 'todo_read_views';
   readonly eventTypes = TODO_EVENT_TYPES;
+  readonly streamTypes = ['todo'];
 
   constructor(private readonly registry: InlineProjectionRegistry) {}
 
