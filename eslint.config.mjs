@@ -105,6 +105,33 @@ export default tseslint.config(
     },
   },
   {
+    // The database module serves every module and knows none: modules bring their own tables.
+    files: ['src/database/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/event-store',
+                '**/event-store/**',
+                '**/todo/**',
+                '**/activity/**',
+                '**/shared/**',
+                '**/operations/**',
+                '**/auth/**',
+                '**/migrations',
+                '**/app.module',
+              ],
+              message: 'src/database/ imports no feature module.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/unbound-method': 'off',

@@ -15,6 +15,7 @@ export type {
   Snapshot,
 } from './event-store';
 export { EventStoreModule } from './event-store.module';
+export { EVENT_STORE_MIGRATIONS } from './migrations';
 export { EVENT_STORE_OBSERVER } from './event-store-observer';
 export type { EventStoreObserver } from './event-store-observer';
 export { InlineProjectionRegistry } from './inline-projection';
