@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { migrations } from '../migrations';
-import { createScratchDatabase, openDatabase } from '../../test/support/database';
+import { migrations } from '../../migrations';
+import { createScratchDatabase, openDatabase } from '../../../test/support/database';
 import { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
 import { EventStoreError } from './event-store.error';
 import type { RecordedEvent } from './event';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
 import { PostgresEventStore } from './postgres-event-store';
-import type { TestDatabase } from '../../test/support/database';
+import type { TestDatabase } from '../../../test/support/database';
 
 const noted = (n: number) => ({ type: 'Noted', data: { n } });
 const note = { streamType: 'note' };
