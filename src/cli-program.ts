@@ -8,8 +8,8 @@ import { cliProblemOf, EXIT_CODES, EXIT_CODES_HELP, problemJson, problemText } f
 import { loadConfig } from './config';
 import { provideDatabase } from './database/database-provider';
 import { runWithRequestContext } from './shared/application/request-context';
-import { registerProjectionCommands } from './event-store';
-import type { RunWithApp } from './event-store';
+import { registerProjectionCommands } from './event-store/cli';
+import type { RunWithApp } from './event-store/cli';
 import { registerTodoCommands } from './todo/interface/cli/todo.cli';
 import type { RunWithBuses } from './todo/interface/cli/todo.cli';
 

@@ -9,10 +9,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { JWTPayload } from 'jose';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { expectProblem } from './support/problem';
 import { memoryLogger } from './support/memory-log';
 import { startTestApp } from './support/app';
+import { databaseOf } from './support/database';
 import { sendUnfinishedRequest } from './support/unfinished-request';
 import { JWKS_TIMEOUT_MS } from '../src/auth/authenticator';
 
@@ -183,12 +183,10 @@ describe('Authentication (e2e)', () => {
 
       const metadataOf = async (id: string) =>
         (
-          await app
-            .get(DataSource)
-            .query<{ metadata: Record<string, unknown> }[]>(
-              'SELECT metadata FROM events WHERE aggregate_id = $1',
-              [id],
-            )
+          await databaseOf(app).rows<{ metadata: Record<string, unknown> }>(
+            'SELECT metadata FROM events WHERE aggregate_id = $1',
+            [id],
+          )
         )[0]?.metadata;
       expect(await metadataOf((byKey.body as { id: string }).id)).toMatchObject({
         subject: 'api-key:1',
@@ -281,12 +279,10 @@ describe('Authentication (e2e)', () => {
         .set('Authorization', `Bearer ${await signed(claims({ sub: subject }))}`)
         .send({ title: 'long subject' })
         .expect(201);
-      const [row] = await app
-        .get(DataSource)
-        .query<{ metadata: { subject: string } }[]>(
-          'SELECT metadata FROM events WHERE aggregate_id = $1',
-          [(created.body as { id: string }).id],
-        );
+      const [row] = await databaseOf(app).rows<{ metadata: { subject: string } }>(
+        'SELECT metadata FROM events WHERE aggregate_id = $1',
+        [(created.body as { id: string }).id],
+      );
       expect(row?.metadata.subject).toBe(`jwt:${subject}`);
     });
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { startTestApp } from './support/app';
 import { memoryLogger } from './support/memory-log';
 import { expectProblem } from './support/problem';
+import { databaseOf } from './support/database';
+import type { TestDatabase } from './support/database';
 
 type TodoBody = {
   id: string;
@@ -18,12 +19,12 @@ type TodoBody = {
 describe('Todo HTTP API (e2e)', () => {
   let app: NestExpressApplication;
   let http: ReturnType<NestExpressApplication['getHttpServer']>;
-  let dataSource: DataSource;
+  let database: TestDatabase;
 
   beforeAll(async () => {
     app = await startTestApp();
     http = app.getHttpServer();
-    dataSource = app.get(DataSource);
+    database = databaseOf(app);
   });
 
   afterAll(() => app.close());
@@ -34,14 +35,12 @@ describe('Todo HTTP API (e2e)', () => {
   };
 
   const eventsOf = async (id: string) =>
-    dataSource.query<
-      {
-        sequence: number;
-        event_type: string;
-        payload: Record<string, unknown>;
-        metadata: Record<string, unknown>;
-      }[]
-    >(
+    database.rows<{
+      sequence: number;
+      event_type: string;
+      payload: Record<string, unknown>;
+      metadata: Record<string, unknown>;
+    }>(
       'SELECT sequence::int AS sequence, event_type, payload, metadata FROM events WHERE aggregate_id = $1 ORDER BY sequence',
       [id],
     );
@@ -283,7 +282,7 @@ describe('Todo HTTP API (e2e)', () => {
       try {
         const todo = await create();
         // A read-model row that vanished makes the projection fail inside the append's transaction.
-        await dataSource.query('DELETE FROM todo_read_views WHERE id = $1', [todo.id]);
+        await database.rows('DELETE FROM todo_read_views WHERE id = $1', [todo.id]);
         const response = await request(failing.getHttpServer())
           .patch(`/todos/${todo.id}`)
           .send({ title: 'Changed' });

@@ -1,18 +1,18 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { EventStore } from './event-store';
-import { InlineProjectionRegistry } from './inline-projection';
-import { PostgresEventStore } from './postgres-event-store';
-import { ProjectionAdmin } from './projection-admin';
-import { SubscriptionRegistry } from './subscription';
-import { SUBSCRIPTION_OPTIONS } from './subscription-options';
-import type { SubscriptionOptions } from './subscription-options';
-import { SubscriptionRunner } from './subscription-runner';
-import { UpcasterRegistry } from './upcaster';
+import { EventStore } from './core/event-store';
+import { InlineProjectionRegistry } from './core/inline-projection';
+import { PostgresEventStore } from './core/postgres-event-store';
+import { ProjectionAdmin } from './projections/projection-admin';
+import { SubscriptionRegistry } from './subscriptions/subscription';
+import { SUBSCRIPTION_OPTIONS } from './subscriptions/subscription-options';
+import type { SubscriptionOptions } from './subscriptions/subscription-options';
+import { SubscriptionRunner } from './subscriptions/subscription-runner';
+import { UpcasterRegistry } from './core/upcaster';
 
 /**
- * The event store as a Nest module. It needs a TypeORM `DataSource` and the database options in
- * the application's container (provided by the database module) and exports the `EventStore`
+ * The event store as a Nest module. It needs `Database` and the database options in the
+ * application's container (provided by the database module) and exports the `EventStore`
  * port, the registries where modules add inline projections, subscriptions and upcasters, and
  * `ProjectionAdmin` for operations. Import it in every module that uses it; Nest shares one
  * instance, so every module registers into the same registries.

@@ -24,7 +24,8 @@ type Origin = string;
 
 /**
  * Every problem `type` slug the code can answer, derived from the code itself:
- * - the `code` of every class that extends `DomainError`, directly or through another class
+ * - the `code` of every class that extends `DomainError` or the event store's `EventStoreError`,
+ *   directly or through another class
  *   (the filter turns each code into a type), found in the syntax of every source file;
  * - every `problemType('literal')` call;
  * - the filter's own tables (request errors by class, HTTP statuses, the 4xx fallback) and the
@@ -68,7 +69,7 @@ export function problemTypesOfCode(): Map<string, Origin> {
   }
   const isDomainError = (name: string | undefined, seen = new Set<string>()): boolean => {
     if (name === undefined || seen.has(name)) return false;
-    if (name === 'DomainError') return true;
+    if (name === 'DomainError' || name === 'EventStoreError') return true;
     seen.add(name);
     return isDomainError(classes.get(name)?.base, seen);
   };

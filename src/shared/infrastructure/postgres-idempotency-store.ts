@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database } from '../../database/database';
 import type { SqlTransaction } from '../../event-store';
 import { IdempotencyKeyInFlightError } from '../application/idempotency.errors';
 import { IdempotencyKeyTakenSignal, IdempotencyStore } from '../application/idempotency-store';
@@ -33,12 +33,12 @@ type Row = { key: string; fingerprint: string; response: StoredResponse };
 
 @Injectable()
 export class PostgresIdempotencyStore extends IdempotencyStore {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly database: Database) {
     super();
   }
 
   async find(key: string): Promise<IdempotencyRecord | undefined> {
-    const rows: Row[] = await this.dataSource.query(FIND, [key]);
+    const { rows } = await this.database.query<Row>(FIND, [key]);
     return rows[0];
   }
 
@@ -67,7 +67,7 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
   }
 
   async deleteExpired(limit: number): Promise<number> {
-    const result: [unknown[], number] = await this.dataSource.query(DELETE_EXPIRED, [limit]);
-    return result[1];
+    const { rowCount } = await this.database.query(DELETE_EXPIRED, [limit]);
+    return rowCount;
   }
 }

@@ -69,7 +69,7 @@ export class TodoCommandRunner {
           todoId,
           version,
           events.map((event) => ({ ...event, metadata })),
-          { beforeCommit: options.beforeCommit?.(next) },
+          { streamType: 'todo', beforeCommit: options.beforeCommit?.(next) },
         );
         // Debug level: a line per command is too much for the hot path in production.
         this.logger.debug(

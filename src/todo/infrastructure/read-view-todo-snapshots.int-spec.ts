@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DataSource } from 'typeorm';
 import { startTestApp } from '../../../test/support/app';
 import { EventStore } from '../../event-store';
 import { ChangeTitleCommand } from '../application/commands/change-title.command';
@@ -11,20 +10,22 @@ import { freshResult } from '../../shared/application/idempotent-executor';
 import { TodoSnapshots } from '../application/todo-snapshots';
 import { rehydrate } from '../domain/todo';
 import type { TodoEvent } from '../domain/todo.events';
+import { databaseOf } from '../../../test/support/database';
+import type { TestDatabase } from '../../../test/support/database';
 
 describe('ReadViewTodoSnapshots', () => {
   let app: NestExpressApplication;
   let commands: CommandBus;
   let snapshots: TodoSnapshots;
   let store: EventStore;
-  let dataSource: DataSource;
+  let database: TestDatabase;
 
   beforeAll(async () => {
     app = await startTestApp();
     commands = app.get(CommandBus);
     snapshots = app.get(TodoSnapshots);
     store = app.get(EventStore);
-    dataSource = app.get(DataSource);
+    database = databaseOf(app);
   });
 
   afterAll(() => app.close());
@@ -66,7 +67,7 @@ describe('ReadViewTodoSnapshots', () => {
     const todo = await run(new CreateTodoCommand('Stale row'));
     await run(new ChangeTitleCommand(todo.id, 'Second'));
     // Pretend the row lags one event behind (as during a rebuild).
-    await dataSource.query(
+    await database.rows(
       `UPDATE todo_read_views SET version = 1, title = 'Stale row' WHERE id = $1`,
       [todo.id],
     );

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { queryNamed } from '../../database/pg-pool';
-import type { NamedStatement } from '../../database/pg-pool';
+import { Database } from '../../database/database';
+import type { NamedStatement } from '../../database/database';
 import { TodoSnapshots } from '../application/todo-snapshots';
 import type { TodoSnapshot } from '../application/todo-snapshots';
 import { TODO_COLUMNS, toView } from './postgres-todo-read-model';
@@ -23,12 +22,12 @@ const LOAD: NamedStatement = {
 
 @Injectable()
 export class ReadViewTodoSnapshots extends TodoSnapshots {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly database: Database) {
     super();
   }
 
   async load(todoId: string): Promise<TodoSnapshot | undefined> {
-    const [row] = await queryNamed<TodoRow>(this.dataSource, LOAD, [todoId]);
+    const [row] = (await this.database.query<TodoRow>(LOAD, [todoId])).rows;
     if (!row) return undefined;
     const { id, title, completed, version, createdAt, updatedAt } = toView(row);
     const fields = { id, title, createdAt, updatedAt };

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { InlineProjectionRegistry } from '../../event-store';
 import type { InlineProjection, RecordedEvent, SqlTransaction } from '../../event-store';
-import type { NamedStatement } from '../../database/pg-pool';
+import type { NamedStatement } from '../../database/database';
 import { TODO_EVENT_TYPES } from '../domain/todo.events';
 import type { TodoEvent } from '../domain/todo.events';
 
@@ -29,6 +29,7 @@ const SET_COMPLETED: NamedStatement = {
 export class TodoReadViewProjection implements InlineProjection<TodoEvent>, OnModuleInit {
   readonly name = 'todo_read_views';
   readonly eventTypes = TODO_EVENT_TYPES;
+  readonly streamTypes = ['todo'];
 
   constructor(private readonly registry: InlineProjectionRegistry) {}
 

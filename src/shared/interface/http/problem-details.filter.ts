@@ -1,6 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { EventStoreError } from '../../../event-store';
 import { PreconditionFailedError } from '../../application/precondition-failed.error';
 import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
@@ -124,7 +125,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: fault.detail,
       };
     }
-    if (exception instanceof DomainError) {
+    if (exception instanceof DomainError || exception instanceof EventStoreError) {
       return {
         type: problemType(slugOfCode(exception.code)),
         title: titleOf(exception.code),

@@ -53,6 +53,11 @@ export const PROBLEM_TYPES: readonly {
   },
   { slug: 'concurrency-conflict', status: 409, when: 'a concurrent writer won every retry' },
   {
+    slug: 'stream-type-mismatch',
+    status: 409,
+    when: 'the id belongs to an event stream of another type (another aggregate)',
+  },
+  {
     slug: 'idempotency-key-in-flight',
     status: 409,
     when: 'a request with this Idempotency-Key is still running',

@@ -1,23 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { DATABASE_OPTIONS } from '../database/database.options';
-import type { DatabaseOptions } from '../database/database.options';
-import { LOG_START, positionOf, readAfter } from './event-log-reader';
-import type { LogPosition } from './event-log-reader';
-import { InlineProjectionRegistry } from './inline-projection';
-import type { SqlTransaction } from './inline-projection';
-import { BATCH_LOCK, REBUILD_LOCK } from './advisory-locks';
-import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
+import { Injectable } from '@nestjs/common';
+import { Database } from '../../database/database';
+import type { Connection } from '../../database/database';
+import { selecting } from '../core/event-selection';
+import { LOG_START, positionOf, readAfter } from '../core/event-log-reader';
+import type { LogPosition } from '../core/event-log-reader';
+import { InlineProjectionRegistry } from '../core/inline-projection';
+import type { SqlTransaction } from '../core/inline-projection';
+import { BATCH_LOCK, REBUILD_LOCK } from '../subscriptions/advisory-locks';
 import {
   ProjectionNotFoundError,
   ProjectionNotParkedError,
   ProjectionNotRebuildableError,
   ProjectionRebuildInProgressError,
 } from './projection.errors';
-import { SubscriptionRegistry } from './subscription';
-import type { PositionedEvent } from './subscription';
-import { UpcasterRegistry } from './upcaster';
+import { SubscriptionRegistry } from '../subscriptions/subscription';
+import type { PositionedEvent } from '../subscriptions/subscription';
+import { UpcasterRegistry } from '../core/upcaster';
 
 /** Where a projection stands. Lag is the number of events in the log after its checkpoint. */
 export type ProjectionStatus = {
@@ -69,7 +67,7 @@ type Rebuildable = {
   name: string;
   kind: 'inline' | 'subscription';
   tables: readonly string[];
-  eventTypes: ReadonlySet<string>;
+  wants: (event: PositionedEvent) => boolean;
   apply(tx: SqlTransaction, events: readonly PositionedEvent[]): Promise<void>;
 };
 
@@ -90,25 +88,26 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 @Injectable()
 export class ProjectionAdmin {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly inline: InlineProjectionRegistry,
     private readonly subscriptions: SubscriptionRegistry,
     private readonly upcasters: UpcasterRegistry,
-    @Inject(DATABASE_OPTIONS) private readonly database: DatabaseOptions,
   ) {}
 
   /** Every registered projection with its state and lag, inline ones first. */
   async status(): Promise<ProjectionStatus[]> {
-    const [head] = await this.dataSource.query<{ head: string }[]>(
-      'SELECT COALESCE(MAX(global_position), 0) AS head FROM events',
-    );
+    const [head] = (
+      await this.database.query<{ head: string }>(
+        'SELECT COALESCE(MAX(global_position), 0) AS head FROM events',
+      )
+    ).rows;
     const headPosition = Number(head?.head ?? 0);
     const rebuilds = new Map(
       (
-        await this.dataSource.query<(RebuildRow & { name: string })[]>(
+        await this.database.query<RebuildRow & { name: string }>(
           'SELECT name, events_processed, started_at FROM projection_rebuilds',
         )
-      ).map((row) => [
+      ).rows.map((row) => [
         row.name,
         { eventsProcessed: Number(row.events_processed), startedAt: row.started_at },
       ]),
@@ -124,20 +123,25 @@ export class ProjectionAdmin {
       ...withRebuild(rebuilds.get(projection.name)),
     }));
     for (const subscription of this.subscriptions.all()) {
-      const [row] = await this.dataSource.query<
-        { status: string; global_position: string; lag: string; dead_letters: string }[]
-      >(
-        `SELECT c.status, c.global_position,
+      const [row] = (
+        await this.database.query<{
+          status: string;
+          global_position: string;
+          lag: string;
+          dead_letters: string;
+        }>(
+          `SELECT c.status, c.global_position,
            (SELECT count(*) FROM events e
             WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) AS lag,
            (SELECT count(*) FROM projection_dead_letters d
             WHERE d.projection = c.name AND d.resolved_at IS NULL) AS dead_letters
          FROM projection_checkpoints c WHERE c.name = $1`,
-        [subscription.name],
-      );
+          [subscription.name],
+        )
+      ).rows;
       const [all] = row
         ? [undefined]
-        : await this.dataSource.query<{ count: string }[]>('SELECT count(*) FROM events');
+        : (await this.database.query<{ count: string }>('SELECT count(*) FROM events')).rows;
       statuses.push({
         name: subscription.name,
         kind: 'subscription',
@@ -154,19 +158,17 @@ export class ProjectionAdmin {
 
   /** Unresolved dead letters, oldest first; of one projection when `name` is given. */
   async deadLetters(name?: string): Promise<DeadLetter[]> {
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        projection: string;
-        global_position: string;
-        event_id: string;
-        event_type: string;
-        stream_id: string;
-        attempts: number;
-        error: string;
-        parked_at: Date;
-      }[]
-    >(
+    const { rows } = await this.database.query<{
+      id: string;
+      projection: string;
+      global_position: string;
+      event_id: string;
+      event_type: string;
+      stream_id: string;
+      attempts: number;
+      error: string;
+      parked_at: Date;
+    }>(
       `SELECT id, projection, global_position, event_id, event_type, stream_id, attempts, error, parked_at
        FROM projection_dead_letters
        WHERE resolved_at IS NULL AND ($1::text IS NULL OR projection = $1)
@@ -194,8 +196,8 @@ export class ProjectionAdmin {
    */
   async resume(name: string, options: { skip?: boolean } = {}): Promise<void> {
     if (!this.subscriptions.find(name)) throw this.notFound(name);
-    await this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<{ status: string }[]>(
+    await this.database.transaction(async (manager) => {
+      const { rows } = await manager.query<{ status: string }>(
         'SELECT status FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
         [name],
       );
@@ -237,15 +239,14 @@ export class ProjectionAdmin {
     const target = this.rebuildable(name);
     const batchSize = options.batchSize ?? 500;
     const started = Date.now();
-    const client = new Client({
-      connectionString: this.database.url,
-      connectionTimeoutMillis: this.database.connectionTimeoutMs,
-      application_name: 'todo-service-rebuild',
-    });
-    client.on('error', () => undefined); // surfaces as the failing query's error instead
-    await client.connect();
-    try {
-      // Held for the whole rebuild and released with the connection, even if this process dies.
+    // One pooled connection for the whole rebuild: it holds the rebuild's session lock.
+    return this.database.withConnection(async (client) => {
+      // A rebuild runs long statements and waits for writers at the swap; the pool's limits
+      // are for requests. Both settings end with the lending of the connection.
+      await client.query('SET statement_timeout = 0');
+      await client.query('SET lock_timeout = 0');
+      // Held for the whole rebuild; released when the connection goes back to the pool, or with
+      // the connection if this process dies.
       const { rows: locked } = await client.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
         [REBUILD_LOCK, target.name],
@@ -299,13 +300,11 @@ export class ProjectionAdmin {
       processed += await this.swap(client, target, live, shadow, position);
       report();
       return { processed, resumed, seconds: (Date.now() - started) / 1000 };
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    });
   }
 
   private async prepareShadow(
-    client: Client,
+    client: Connection,
     target: Rebuildable,
     live: string,
     shadow: string,
@@ -349,7 +348,7 @@ export class ProjectionAdmin {
 
   /** The final transaction: catch up, then swap the shadow tables in. Returns events caught up. */
   private async swap(
-    client: Client,
+    client: Connection,
     target: Rebuildable,
     live: string,
     shadow: string,
@@ -427,7 +426,7 @@ export class ProjectionAdmin {
 
   /** Indexes of a table, each definition without its name and table, to match copies. */
   private async indexesOf(
-    client: Client,
+    client: Connection,
     schema: string,
     table: string,
   ): Promise<{ name: string; definition: string }[]> {
@@ -446,7 +445,7 @@ export class ProjectionAdmin {
     }));
   }
 
-  private async useShadow(client: Client, shadow: string, live: string): Promise<void> {
+  private async useShadow(client: Connection, shadow: string, live: string): Promise<void> {
     // SET LOCAL: the handler's unqualified table names resolve to the shadow copies for this
     // transaction only; everything else (events included) still comes from the live schema.
     await client.query(`SET LOCAL search_path TO ${quote(shadow)}, ${quote(live)}`);
@@ -457,11 +456,11 @@ export class ProjectionAdmin {
     tx: SqlTransaction,
     events: readonly PositionedEvent[],
   ): Promise<void> {
-    const wanted = events.filter((event) => target.eventTypes.has(event.type));
+    const wanted = events.filter(target.wants);
     if (wanted.length > 0) await target.apply(tx, wanted);
   }
 
-  private async liveSchema(client: Client, target: Rebuildable): Promise<string> {
+  private async liveSchema(client: Connection, target: Rebuildable): Promise<string> {
     const [row] = (await client.query<{ schema: string }>('SELECT current_schema() AS schema'))
       .rows;
     const schema = row?.schema;
@@ -479,18 +478,10 @@ export class ProjectionAdmin {
   }
 
   private async inTransaction<T>(
-    client: Client,
+    client: Connection,
     work: (tx: SqlTransaction) => Promise<T>,
   ): Promise<T> {
-    await client.query('BEGIN');
-    try {
-      const result = await work(sqlTransactionOf(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await rollbackQuietly(client);
-      throw error;
-    }
+    return client.transaction(work);
   }
 
   private rebuildable(name: string): Rebuildable {
@@ -498,15 +489,15 @@ export class ProjectionAdmin {
     const subscription = this.subscriptions.find(name);
     let apply: Rebuildable['apply'];
     let tables: readonly string[];
-    let eventTypes: readonly string[];
+    let wants: Rebuildable['wants'];
     if (inline) {
       apply = (tx, events) => inline.apply(tx, events);
       tables = inline.tables ?? [inline.name];
-      eventTypes = inline.eventTypes;
+      wants = selecting(inline);
     } else if (subscription) {
       apply = (tx, events) => subscription.handle(tx, events);
       tables = subscription.tables ?? [];
-      eventTypes = subscription.eventTypes;
+      wants = selecting(subscription);
     } else {
       throw this.notFound(name);
     }
@@ -523,7 +514,7 @@ export class ProjectionAdmin {
       name,
       kind: inline ? 'inline' : 'subscription',
       tables,
-      eventTypes: new Set(eventTypes),
+      wants,
       apply,
     };
   }

@@ -1,18 +1,20 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
-import { DATABASE_OPTIONS } from '../database/database.options';
-import type { DatabaseOptions } from '../database/database.options';
+import { DATABASE_OPTIONS } from '../../database/database.options';
+import type { DatabaseOptions } from '../../database/database.options';
 import { SubscriptionRegistry } from './subscription';
 import { DEFAULT_SUBSCRIPTION_OPTIONS, SUBSCRIPTION_OPTIONS } from './subscription-options';
 import type { SubscriptionOptions } from './subscription-options';
 import { SubscriptionWorker } from './subscription-worker';
-import { UpcasterRegistry } from './upcaster';
+import { UpcasterRegistry } from '../core/upcaster';
 
 /**
  * Starts a worker for every registered subscription once the application is up, and stops them
- * before it shuts down. Each worker uses its own connection (it holds a session lock and
- * LISTENs), so the HTTP pool is never taken by background work.
+ * before it shuts down. Each worker uses a plain connection of its own, outside `Database`'s
+ * pool: the only such connections at run time. It LISTENs and holds a session lock for as long
+ * as the worker runs, which a pooled connection must not keep, and the pool serving requests is
+ * never taken by background work.
  */
 @Injectable()
 export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {

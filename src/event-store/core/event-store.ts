@@ -16,10 +16,17 @@ export type ReadStreamOptions = {
   toSequence?: number;
   /** At most this many events (default: all). */
   limit?: number;
+  /** When set, a stream of another type reads as empty (as if it did not exist). */
+  streamType?: string;
 };
 
-/** Extra work for the appending transaction. */
+/** The stream's type, and extra work for the appending transaction. */
 export type AppendOptions = {
+  /**
+   * The stream's type, e.g. `todo`. A new stream takes it; appending to an existing stream of
+   * another type throws `StreamTypeMismatchError` and writes nothing.
+   */
+  streamType: string;
   /**
    * Runs inside the appending transaction, after the events and the inline projections, just
    * before the commit. Whatever it writes commits together with the events, or not at all:
@@ -28,11 +35,39 @@ export type AppendOptions = {
    * request.
    */
   beforeCommit?: (transaction: SqlTransaction, events: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * A snapshot of the stream's state, written in the same transaction at the stream's version
+   * after this append (so it can never disagree with the log). Nothing is written when there
+   * are no events to append.
+   */
+  snapshot?: { schemaVersion: number; state: unknown };
+};
+
+/**
+ * A stream's state as some code folded it at `version`. `schemaVersion` is the shape of `state`
+ * as its writer defines it: a reader asks for the shape it understands, so changing the shape
+ * (and its number) makes old snapshots invisible instead of breaking loads.
+ */
+export type Snapshot<S = unknown> = {
+  streamId: string;
+  streamType: string;
+  version: number;
+  schemaVersion: number;
+  state: S;
+};
+
+/** Which snapshot `readSnapshot` looks for. */
+export type ReadSnapshotOptions = {
+  streamType: string;
+  schemaVersion: number;
+  /** Only snapshots at this version or below (to rebuild the stream as it was then). */
+  atOrBelow?: number;
 };
 
 /**
  * The event store port: streams of events addressed by an aggregate id (a UUID), each event
- * numbered 1, 2, 3, ... within its stream. Also the Nest injection token.
+ * numbered 1, 2, 3, ... within its stream, each stream of one type (e.g. `todo`), with
+ * snapshots of folded state beside the log. Also the Nest injection token.
  */
 export abstract class EventStore {
   /**
@@ -51,14 +86,29 @@ export abstract class EventStore {
    * not exist yet). Registered inline projections run in the same transaction, so the events
    * and the read models they change commit together or not at all.
    *
-   * `options.beforeCommit` adds the caller's own SQL to that transaction.
+   * `options.beforeCommit` adds the caller's own SQL to that transaction, and `options.snapshot`
+   * stores a snapshot at the resulting version in it.
    *
+   * @throws StreamTypeMismatchError when the stream exists with another type; nothing is
+   *   written then.
    * @throws ConcurrencyError when the stream is at another version; nothing is written then.
    */
   abstract append<E extends Event>(
     streamId: string,
     expectedVersion: number,
     events: readonly NewEvent<E>[],
-    options?: AppendOptions,
+    options: AppendOptions,
   ): Promise<AppendResult<E>>;
+
+  /**
+   * The latest snapshot of the stream with this schema version (and stream type), at or below
+   * `atOrBelow` when given; undefined when there is none. Snapshots of other schema versions
+   * are ignored.
+   *
+   * @throws RangeError when `schemaVersion` or `atOrBelow` is not a positive integer.
+   */
+  abstract readSnapshot<S = unknown>(
+    streamId: string,
+    options: ReadSnapshotOptions,
+  ): Promise<Snapshot<S> | undefined>;
 }

@@ -1,12 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from 'pg';
-import { LOG_START, positionOf, readAfter } from './event-log-reader';
-import type { LogPosition } from './event-log-reader';
+import { selecting } from '../core/event-selection';
+import { LOG_START, positionOf, readAfter } from '../core/event-log-reader';
+import type { LogPosition } from '../core/event-log-reader';
 import { BATCH_LOCK, LEADER_LOCK } from './advisory-locks';
-import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
+import { rollbackQuietly, sqlTransactionOf } from '../core/pg-transaction';
 import type { EventSubscription, PositionedEvent } from './subscription';
 import type { SubscriptionOptions } from './subscription-options';
-import type { UpcasterRegistry } from './upcaster';
+import type { UpcasterRegistry } from '../core/upcaster';
 
 export type WorkerLogger = {
   log(message: string): void;
@@ -200,8 +201,7 @@ export class SubscriptionWorker {
         await client.query('COMMIT');
         return 'idle';
       }
-      const wanted = new Set<string>(this.subscription.eventTypes);
-      const handled = events.filter((event) => wanted.has(event.type));
+      const handled = events.filter(selecting(this.subscription));
       if (handled.length > 0) await this.subscription.handle(tx, handled);
       await client.query(
         `INSERT INTO projection_checkpoints (name, transaction_id, global_position)
