@@ -16,10 +16,17 @@ export type ReadStreamOptions = {
   toSequence?: number;
   /** At most this many events (default: all). */
   limit?: number;
+  /** When set, a stream of another type reads as empty (as if it did not exist). */
+  streamType?: string;
 };
 
 /** Extra work for the appending transaction. */
 export type AppendOptions = {
+  /**
+   * The stream's type, e.g. 'todo'. Appending to an existing stream of another type throws
+   * StreamTypeMismatchError (an EventStoreError) and writes nothing.
+   */
+  streamType: string;
   /**
    * Runs inside the appending transaction, after the events and the inline projections, just
    * before the commit. Whatever it writes commits together with the events, or not at all:
@@ -28,6 +35,17 @@ export type AppendOptions = {
    * request.
    */
   beforeCommit?: (transaction: SqlTransaction, events: readonly RecordedEvent[]) => Promise<void>;
+  /** Written in the same transaction, at the stream's version after this append. */
+  snapshot?: { schemaVersion: number; state: unknown };
+};
+
+/** A stream's state folded up to `version`, as a decider's snapshot policy stored it. */
+export type Snapshot<S = unknown> = {
+  streamId: string;
+  streamType: string;
+  version: number;
+  schemaVersion: number;
+  state: S;
 };
 
 /**
@@ -59,6 +77,15 @@ export abstract class EventStore {
     streamId: string,
     expectedVersion: number,
     events: readonly NewEvent<E>[],
-    options?: AppendOptions,
+    options: AppendOptions,
   ): Promise<AppendResult<E>>;
+
+  /**
+   * The latest snapshot of the stream with this schema version, at or below `atOrBelow` when
+   * given; undefined when there is none. Snapshots of other schema versions are ignored.
+   */
+  abstract readSnapshot<S = unknown>(
+    streamId: string,
+    options: { streamType: string; schemaVersion: number; atOrBelow?: number },
+  ): Promise<Snapshot<S> | undefined>;
 }

@@ -16,6 +16,8 @@ export type NewEvent<E extends Event = Event> = E & { metadata?: EventMetadata }
 /** An event as the store recorded it. */
 export type RecordedEvent<E extends Event = Event> = E & {
   streamId: string;
+  /** The type of the stream the event belongs to, e.g. `todo`. */
+  streamType: string;
   /** 1-based position of the event in its stream; the stream's version after this event. */
   sequence: number;
   eventId: string;

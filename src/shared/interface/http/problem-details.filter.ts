@@ -1,7 +1,7 @@
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PreconditionFailedError } from '../../application/precondition-failed.error';
+import { PreconditionFailedError } from '../../../event-store';
 import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
@@ -17,6 +17,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   conflict: HttpStatus.CONFLICT,
   precondition_failed: HttpStatus.PRECONDITION_FAILED,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  busy: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** Problem types for failures that happen before or outside the domain. */

@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/domain-error';
+import { DomainError } from '../../shared/domain/domain-error';
 
 /**
  * The caller asked to change a resource only if it is still at one of the versions it names

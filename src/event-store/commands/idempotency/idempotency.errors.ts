@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/domain-error';
+import { DomainError } from '../../../shared/domain/domain-error';
 
 /** Another request with the same idempotency key is being processed right now. */
 export class IdempotencyKeyInFlightError extends DomainError {
