@@ -45,7 +45,12 @@ export class AppModule {
         CqrsModule.forRoot(),
         DatabaseModule.forRoot(options.database),
         SharedModule.forRoot(options.write),
-        EventStoreModule.configure(options.subscriptions ?? {}),
+        EventStoreModule.configure(
+          options.subscriptions ?? {},
+          options.write?.idempotencyKeyTtlSeconds === undefined
+            ? {}
+            : { idempotencyKeyTtlSeconds: options.write.idempotencyKeyTtlSeconds },
+        ),
         ThrottlerModule.forRoot({
           throttlers: [{ ttl: rateLimit.windowMs, limit: Math.max(rateLimit.limit, 1) }],
         }),

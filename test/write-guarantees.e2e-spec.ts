@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { IdempotencyKeyCleanup } from '../src/shared/infrastructure/idempotency-key-cleanup';
+import { IdempotencyKeyCleanup } from '../src/event-store';
 import { startTestApp } from './support/app';
 import { testDatabaseUrl } from './support/database';
 import { expectProblem } from './support/problem';

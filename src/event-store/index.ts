@@ -55,3 +55,5 @@ export type {
   IdempotencyRequest,
 } from './commands/idempotency/idempotency-store';
 export { InMemoryIdempotencyStore } from './commands/idempotency/in-memory-idempotency-store';
+export { IdempotencyKeyCleanup } from './commands/idempotency/idempotency-key-cleanup';
+export { IdempotencyOutcomes1764230900000 } from './migrations/1764230900000-idempotency-outcomes';

@@ -17,6 +17,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   conflict: HttpStatus.CONFLICT,
   precondition_failed: HttpStatus.PRECONDITION_FAILED,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  gone: HttpStatus.GONE,
   busy: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
