@@ -27,8 +27,8 @@ class FloorController {
     try {
       await client.query('BEGIN');
       const inserted = await client.query<{ aggregate_id: string }>(
-        `INSERT INTO events (aggregate_id, sequence, event_type, payload)
-         SELECT id, 1, 'TodoCreated', jsonb_build_object('todoId', id, 'title', $1::text, 'createdAt', to_jsonb(date_trunc('milliseconds', now())))
+        `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload)
+         SELECT id, 1, 'todo', 'TodoCreated', jsonb_build_object('todoId', id, 'title', $1::text, 'createdAt', to_jsonb(date_trunc('milliseconds', now())))
          FROM (SELECT gen_random_uuid() AS id) g RETURNING aggregate_id`,
         [body.title],
       );

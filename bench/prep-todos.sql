@@ -1,6 +1,6 @@
 -- $1 todos with one TodoCreated each, ids md5('agg' || i)::uuid, in the service's own event format.
-INSERT INTO events (aggregate_id, sequence, event_type, payload)
-SELECT md5('agg' || i)::uuid, 1, 'TodoCreated',
+INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload)
+SELECT md5('agg' || i)::uuid, 1, 'todo', 'TodoCreated',
        jsonb_build_object('todoId', md5('agg' || i)::uuid, 'title', 'todo ' || i,
                           'createdAt', to_char((now() - i * interval '1 second') AT TIME ZONE 'UTC',
                                                'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))

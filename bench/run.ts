@@ -571,8 +571,8 @@ async function measureLongStream(baseUrl: string, dbUrl: string, options: Option
   const longId = todoId(options.todos + 1);
   await query(
     dbUrl,
-    `INSERT INTO events (aggregate_id, sequence, event_type, payload)
-     SELECT $1::uuid, s, CASE WHEN s = 1 THEN 'TodoCreated' ELSE 'TodoTitleChanged' END,
+    `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload)
+     SELECT $1::uuid, s, 'todo', CASE WHEN s = 1 THEN 'TodoCreated' ELSE 'TodoTitleChanged' END,
             CASE WHEN s = 1 THEN jsonb_build_object('todoId', $1::uuid, 'title', 'long 1', 'createdAt', '2026-01-01T00:00:00.000Z')
                  ELSE jsonb_build_object('todoId', $1::uuid, 'title', 'long ' || s, 'changedAt', '2026-01-01T00:00:00.000Z') END
      FROM generate_series(1, $2::int) s`,

@@ -7,7 +7,7 @@ import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config';
 import { provideDatabase } from './database/database-provider';
 import { runWithRequestContext } from './shared/application/request-context';
-import { registerProjectionCommands } from './event-store';
+import { EventStoreError, registerProjectionCommands } from './event-store';
 import type { RunWithApp } from './event-store';
 import { DomainError } from './shared/domain/domain-error';
 import { registerTodoCommands } from './todo/interface/cli/todo.cli';
@@ -81,7 +81,8 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
 }
 
 function oneLine(error: unknown): string {
-  if (error instanceof DomainError) return `${error.code}: ${error.message}`;
+  if (error instanceof DomainError || error instanceof EventStoreError)
+    return `${error.code}: ${error.message}`;
   if (error instanceof ConfigError) return `configuration: ${error.message}`;
   if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
   return String(error);

@@ -33,9 +33,9 @@ describe('Operations (e2e)', () => {
       await request(http).get(`/todos/${randomUUID()}`).expect(404);
       // A stale expected version is a conflict, whoever causes it.
       await expect(
-        app.get(EventStore).append(id, 0, [{ type: 'TodoCreated', data: {} }], {
-          streamType: 'todo',
-        }),
+        app
+          .get(EventStore)
+          .append(id, 0, [{ type: 'TodoCreated', data: {} }], { streamType: 'todo' }),
       ).rejects.toThrow();
 
       const response = await request(http).get('/metrics').expect(200);

@@ -227,4 +227,40 @@ describe('Todo lifecycle over HTTP (e2e)', () => {
       expect(await eventTypes(todo.id)).toHaveLength(51);
     });
   });
+
+  describe('time travel', () => {
+    it('folds ?version= from snapshots, and a burst of such reads leaves writers their connections', async () => {
+      const todo = await create('v1');
+      for (let version = 2; version <= 250; version++) {
+        await request(http)
+          .patch(`/todos/${todo.id}`)
+          .send({ title: `v${version}` })
+          .expect(200);
+      }
+      const snapshots = await dataSource.query<{ version: string }[]>(
+        'SELECT version FROM snapshots WHERE stream_id = $1 ORDER BY version',
+        [todo.id],
+      );
+      expect(snapshots.map((row) => Number(row.version))).toEqual([100, 200]);
+
+      const reads = Array.from({ length: 100 }, (_, i) =>
+        request(http).get(`/todos/${todo.id}?version=${150 + i}`),
+      );
+      const writes = Array.from({ length: 10 }, (_, i) =>
+        request(http)
+          .patch(`/todos/${todo.id}`)
+          .send({ title: `during ${i}` }),
+      );
+      const [readReplies, writeReplies] = await Promise.all([
+        Promise.all(reads),
+        Promise.all(writes),
+      ]);
+      expect(writeReplies.map((reply) => reply.status)).toEqual(Array(10).fill(200));
+      readReplies.forEach((reply, i) => {
+        if (reply.status === 503) expectProblem(reply, 503, 'stream-busy');
+        else expect(reply.body).toMatchObject({ version: 150 + i, title: `v${150 + i}` });
+      });
+      expect(readReplies.filter((reply) => reply.status === 200).length).toBeGreaterThan(90);
+    });
+  });
 });

@@ -2,6 +2,6 @@
 SELECT aggregate_id, sequence, event_type, payload FROM events WHERE aggregate_id = md5('agg' || :n)::uuid ORDER BY sequence \aset
 BEGIN;
 \set next :sequence + 1
-INSERT INTO events (aggregate_id, sequence, event_type, payload) VALUES (:aggregate_id, :next, 'TodoCompleted', jsonb_build_object('todoId', CAST(:aggregate_id AS text), 'completedAt', to_jsonb(date_trunc('milliseconds', now()))));
+INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload) VALUES (:aggregate_id, :next, 'todo', 'TodoCompleted', jsonb_build_object('todoId', CAST(:aggregate_id AS text), 'completedAt', to_jsonb(date_trunc('milliseconds', now()))));
 UPDATE todo_read_views SET completed = true, version = :next, updated_at = now() WHERE id = :aggregate_id;
 COMMIT;

@@ -18,8 +18,8 @@ describe('readAfter', () => {
       ];
       for (const [n, transactionId] of rows) {
         await dataSource.query(
-          `INSERT INTO events (aggregate_id, sequence, event_type, payload, transaction_id)
-           VALUES ($1, 1, 'Noted', $2, $3::xid8)`,
+          `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, transaction_id)
+           VALUES ($1, 1, 'note', 'Noted', $2, $3::xid8)`,
           [randomUUID(), JSON.stringify({ n }), transactionId],
         );
       }

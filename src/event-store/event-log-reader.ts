@@ -9,6 +9,7 @@ export const LOG_START: LogPosition = { transactionId: '0', globalPosition: 0 };
 
 type Row = {
   aggregate_id: string;
+  stream_type: string;
   sequence: string;
   event_id: string;
   event_type: string;
@@ -22,7 +23,7 @@ type Row = {
 
 // The text form gets its own name: an output column called transaction_id would win over the
 // xid8 column in ORDER BY and sort ids as strings ('1001' < '926').
-const COLUMNS = `aggregate_id, sequence, event_id, event_type, payload, metadata, created_at,
+const COLUMNS = `aggregate_id, stream_type, sequence, event_id, event_type, payload, metadata, created_at,
   global_position, transaction_id::text AS transaction_id_text, schema_version`;
 
 // Only transactions below the oldest one still running are complete: every event they will
@@ -62,6 +63,7 @@ export async function readAfter(
     type: row.event_type,
     data: upcasters.upcast(row.event_type, row.schema_version, row.payload),
     streamId: row.aggregate_id,
+    streamType: row.stream_type,
     sequence: Number(row.sequence),
     eventId: row.event_id,
     metadata: row.metadata ?? {},

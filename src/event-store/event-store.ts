@@ -20,11 +20,11 @@ export type ReadStreamOptions = {
   streamType?: string;
 };
 
-/** Extra work for the appending transaction. */
+/** The stream's type, and extra work for the appending transaction. */
 export type AppendOptions = {
   /**
-   * The stream's type, e.g. 'todo'. Appending to an existing stream of another type throws
-   * StreamTypeMismatchError (an EventStoreError) and writes nothing.
+   * The stream's type, e.g. `todo`. A new stream takes it; appending to an existing stream of
+   * another type throws `StreamTypeMismatchError` and writes nothing.
    */
   streamType: string;
   /**
@@ -35,11 +35,19 @@ export type AppendOptions = {
    * request.
    */
   beforeCommit?: (transaction: SqlTransaction, events: readonly RecordedEvent[]) => Promise<void>;
-  /** Written in the same transaction, at the stream's version after this append. */
+  /**
+   * A snapshot of the stream's state, written in the same transaction at the stream's version
+   * after this append (so it can never disagree with the log). Nothing is written when there
+   * are no events to append.
+   */
   snapshot?: { schemaVersion: number; state: unknown };
 };
 
-/** A stream's state folded up to `version`, as a decider's snapshot policy stored it. */
+/**
+ * A stream's state as some code folded it at `version`. `schemaVersion` is the shape of `state`
+ * as its writer defines it: a reader asks for the shape it understands, so changing the shape
+ * (and its number) makes old snapshots invisible instead of breaking loads.
+ */
 export type Snapshot<S = unknown> = {
   streamId: string;
   streamType: string;
@@ -48,9 +56,18 @@ export type Snapshot<S = unknown> = {
   state: S;
 };
 
+/** Which snapshot `readSnapshot` looks for. */
+export type ReadSnapshotOptions = {
+  streamType: string;
+  schemaVersion: number;
+  /** Only snapshots at this version or below (to rebuild the stream as it was then). */
+  atOrBelow?: number;
+};
+
 /**
  * The event store port: streams of events addressed by an aggregate id (a UUID), each event
- * numbered 1, 2, 3, ... within its stream. Also the Nest injection token.
+ * numbered 1, 2, 3, ... within its stream, each stream of one type (e.g. `todo`), with
+ * snapshots of folded state beside the log. Also the Nest injection token.
  */
 export abstract class EventStore {
   /**
@@ -69,8 +86,11 @@ export abstract class EventStore {
    * not exist yet). Registered inline projections run in the same transaction, so the events
    * and the read models they change commit together or not at all.
    *
-   * `options.beforeCommit` adds the caller's own SQL to that transaction.
+   * `options.beforeCommit` adds the caller's own SQL to that transaction, and `options.snapshot`
+   * stores a snapshot at the resulting version in it.
    *
+   * @throws StreamTypeMismatchError when the stream exists with another type; nothing is
+   *   written then.
    * @throws ConcurrencyError when the stream is at another version; nothing is written then.
    */
   abstract append<E extends Event>(
@@ -81,11 +101,14 @@ export abstract class EventStore {
   ): Promise<AppendResult<E>>;
 
   /**
-   * The latest snapshot of the stream with this schema version, at or below `atOrBelow` when
-   * given; undefined when there is none. Snapshots of other schema versions are ignored.
+   * The latest snapshot of the stream with this schema version (and stream type), at or below
+   * `atOrBelow` when given; undefined when there is none. Snapshots of other schema versions
+   * are ignored.
+   *
+   * @throws RangeError when `schemaVersion` or `atOrBelow` is not a positive integer.
    */
   abstract readSnapshot<S = unknown>(
     streamId: string,
-    options: { streamType: string; schemaVersion: number; atOrBelow?: number },
+    options: ReadSnapshotOptions,
   ): Promise<Snapshot<S> | undefined>;
 }

@@ -16,7 +16,7 @@ export type NewEvent<E extends Event = Event> = E & { metadata?: EventMetadata }
 /** An event as the store recorded it. */
 export type RecordedEvent<E extends Event = Event> = E & {
   streamId: string;
-  /** The type of the stream the event belongs to, e.g. `todo`. */
+  /** The kind of stream (the aggregate type, e.g. `todo`); every event of a stream has the same. */
   streamType: string;
   /** 1-based position of the event in its stream; the stream's version after this event. */
   sequence: number;

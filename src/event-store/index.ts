@@ -1,10 +1,19 @@
 /**
  * Public API of the event-store module. Other modules import from here only.
  */
-export { ConcurrencyError } from './concurrency.error';
+export { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
+export { EventStoreError } from './event-store.error';
+export type { EventStoreErrorKind } from './event-store.error';
+export type { EventSelection } from './event-selection';
 export type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 export { EventStore } from './event-store';
-export type { AppendOptions, AppendResult, ReadStreamOptions } from './event-store';
+export type {
+  AppendOptions,
+  AppendResult,
+  ReadSnapshotOptions,
+  ReadStreamOptions,
+  Snapshot,
+} from './event-store';
 export { EventStoreModule } from './event-store.module';
 export { EVENT_STORE_OBSERVER } from './event-store-observer';
 export type { EventStoreObserver } from './event-store-observer';
@@ -32,8 +41,6 @@ export {
 } from './projection.errors';
 export { registerProjectionCommands } from './projections.cli';
 export type { AppLookup, ProgressOutput, RunWithApp } from './projections.cli';
-export type { Snapshot } from './event-store';
-export { EventStoreError, StreamTypeMismatchError } from './core/event-store.error';
 export { InMemoryEventStore } from './core/in-memory-event-store';
 export type { Decider } from './commands/decider';
 export { fold } from './commands/decider';

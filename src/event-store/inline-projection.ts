@@ -22,6 +22,8 @@ export interface InlineProjection<E extends Event = Event> {
   readonly name: string;
   /** Event types this projection wants; it is not called for others. */
   readonly eventTypes: readonly E['type'][];
+  /** Stream types this projection wants (default: every type); it is not called for others. */
+  readonly streamTypes?: readonly string[];
   /**
    * The tables `apply` writes, unqualified, in the current schema; defaults to `[name]`. The
    * projection is rebuilt into shadow copies of them found first on the `search_path`, so

@@ -3,13 +3,15 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../database/data-source';
 import { migrations } from '../database/migrations';
 import { createScratchDatabase, openDataSource } from '../../test/support/database';
-import { ConcurrencyError } from './concurrency.error';
+import { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
+import { EventStoreError } from './event-store.error';
 import type { RecordedEvent } from './event';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
 import { PostgresEventStore } from './postgres-event-store';
 
 const noted = (n: number) => ({ type: 'Noted', data: { n } });
+const note = { streamType: 'note' };
 
 describe('PostgresEventStore', () => {
   let dataSource: DataSource;
@@ -53,12 +55,14 @@ describe('PostgresEventStore', () => {
 
   it('appends events with consecutive sequences and reads them back in order, with metadata', async () => {
     const streamId = randomUUID();
-    const first = await store.append(streamId, 0, [
-      noted(1),
-      { ...noted(2), metadata: { by: 'test' } },
-    ]);
+    const first = await store.append(
+      streamId,
+      0,
+      [noted(1), { ...noted(2), metadata: { by: 'test' } }],
+      note,
+    );
     expect(first.nextExpectedVersion).toBe(2);
-    const second = await store.append(streamId, 2, [noted(3)]);
+    const second = await store.append(streamId, 2, [noted(3)], note);
     expect(second.nextExpectedVersion).toBe(3);
 
     const events = await store.readStream(streamId);
@@ -84,10 +88,10 @@ describe('PostgresEventStore', () => {
     'refuses an expected version that is %s the stream, writing nothing',
     async (_case, expected) => {
       const streamId = randomUUID();
-      await store.append(streamId, 0, [noted(1), noted(2)]);
+      await store.append(streamId, 0, [noted(1), noted(2)], note);
 
       const error: unknown = await store
-        .append(streamId, expected, [noted(3)])
+        .append(streamId, expected, [noted(3)], note)
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConcurrencyError);
       expect(error).toMatchObject({ expectedVersion: expected, actualVersion: 2 });
@@ -98,17 +102,19 @@ describe('PostgresEventStore', () => {
 
   it('refuses to create a stream that already exists (expected version 0)', async () => {
     const streamId = randomUUID();
-    await store.append(streamId, 0, [noted(1)]);
-    await expect(store.append(streamId, 0, [noted(2)])).rejects.toBeInstanceOf(ConcurrencyError);
+    await store.append(streamId, 0, [noted(1)], note);
+    await expect(store.append(streamId, 0, [noted(2)], note)).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
   });
 
   it('lets exactly one of two concurrent appends at the same expected version win', async () => {
     const streamId = randomUUID();
-    await store.append(streamId, 0, [noted(0)]);
+    await store.append(streamId, 0, [noted(0)], note);
 
     const results = await Promise.allSettled([
-      store.append(streamId, 1, [noted(1)]),
-      store.append(streamId, 1, [noted(2)]),
+      store.append(streamId, 1, [noted(1)], note),
+      store.append(streamId, 1, [noted(2)], note),
     ]);
 
     const fulfilled = results.filter((r) => r.status === 'fulfilled');
@@ -123,9 +129,9 @@ describe('PostgresEventStore', () => {
 
   it('lets exactly one of many concurrent writers win each version', async () => {
     const streamId = randomUUID();
-    await store.append(streamId, 0, [noted(0)]);
+    await store.append(streamId, 0, [noted(0)], note);
     const results = await Promise.allSettled(
-      Array.from({ length: 12 }, (_, i) => store.append(streamId, 1, [noted(i)])),
+      Array.from({ length: 12 }, (_, i) => store.append(streamId, 1, [noted(i)], note)),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const result of results.filter((r) => r.status === 'rejected')) {
@@ -136,23 +142,23 @@ describe('PostgresEventStore', () => {
 
   it('rolls the append back when an inline projection fails', async () => {
     const streamId = randomUUID();
-    await store.append(streamId, 0, [noted(1)]);
+    await store.append(streamId, 0, [noted(1)], note);
 
     await expect(
-      store.append(streamId, 1, [noted(2), { type: 'Exploded', data: {} }]),
+      store.append(streamId, 1, [noted(2), { type: 'Exploded', data: {} }], note),
     ).rejects.toThrow('projection failed');
 
     expect((await store.readStream(streamId)).map((e) => e.sequence)).toEqual([1]);
     expect(await projected(streamId)).toEqual([{ sequence: 1, n: 1 }]);
     // The stream is still writable at its real version.
-    await expect(store.append(streamId, 1, [noted(2)])).resolves.toMatchObject({
+    await expect(store.append(streamId, 1, [noted(2)], note)).resolves.toMatchObject({
       nextExpectedVersion: 2,
     });
   });
 
   it('appending nothing writes nothing', async () => {
     const streamId = randomUUID();
-    await expect(store.append(streamId, 0, [])).resolves.toEqual({
+    await expect(store.append(streamId, 0, [], note)).resolves.toEqual({
       nextExpectedVersion: 0,
       events: [],
     });
@@ -161,7 +167,7 @@ describe('PostgresEventStore', () => {
 
   it('reads a slice of a stream: from, up to, and at most', async () => {
     const streamId = randomUUID();
-    await store.append(streamId, 0, [noted(1), noted(2), noted(3), noted(4), noted(5)]);
+    await store.append(streamId, 0, [noted(1), noted(2), noted(3), noted(4), noted(5)], note);
     const sequences = async (options: Parameters<typeof store.readStream>[1]) =>
       (await store.readStream(streamId, options)).map((event) => event.sequence);
 
@@ -189,6 +195,7 @@ describe('PostgresEventStore', () => {
       const streamId = randomUUID();
       let seen: number[] = [];
       await store.append(streamId, 0, [noted(1), noted(2)], {
+        ...note,
         beforeCommit: async (tx, events) => {
           seen = events.map((event) => event.sequence);
           // The transaction already sees its own events and projections.
@@ -211,6 +218,7 @@ describe('PostgresEventStore', () => {
       const failure = new Error('hook failed');
       await expect(
         store.append(streamId, 0, [noted(1)], {
+          ...note,
           beforeCommit: async (tx) => {
             await tx.query('INSERT INTO test_side_records VALUES ($1, $2)', [streamId, 'x']);
             throw failure;
@@ -224,18 +232,187 @@ describe('PostgresEventStore', () => {
 
     it('is not called when the append loses on the expected version', async () => {
       const streamId = randomUUID();
-      await store.append(streamId, 0, [noted(1)]);
+      await store.append(streamId, 0, [noted(1)], note);
       const hook = jest.fn(() => Promise.resolve());
       await expect(
-        store.append(streamId, 0, [noted(2)], { beforeCommit: hook }),
+        store.append(streamId, 0, [noted(2)], { ...note, beforeCommit: hook }),
       ).rejects.toBeInstanceOf(ConcurrencyError);
       expect(hook).not.toHaveBeenCalled();
     });
   });
 
+  describe('stream types', () => {
+    it('records the stream type on every event and reads a stream of another type as empty', async () => {
+      const streamId = randomUUID();
+      await store.append(streamId, 0, [noted(1), noted(2)], note);
+
+      const events = await store.readStream(streamId);
+      expect(events.map((event) => event.streamType)).toEqual(['note', 'note']);
+      expect(await store.readStream(streamId, { streamType: 'note' })).toHaveLength(2);
+      await expect(store.readStream(streamId, { streamType: 'todo' })).resolves.toEqual([]);
+    });
+
+    it('refuses to append to a stream of another type, writing nothing', async () => {
+      const streamId = randomUUID();
+      await store.append(streamId, 0, [noted(1)], note);
+
+      for (const expected of [1, 0, 7]) {
+        const error: unknown = await store
+          .append(streamId, expected, [noted(2)], { streamType: 'memo' })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StreamTypeMismatchError);
+        expect(error).toBeInstanceOf(EventStoreError);
+        expect(error).toMatchObject({
+          code: 'STREAM_TYPE_MISMATCH',
+          streamId,
+          expectedStreamType: 'memo',
+          actualStreamType: 'note',
+        });
+      }
+      expect(await store.readStream(streamId)).toHaveLength(1);
+      expect(await projected(streamId)).toHaveLength(1);
+    });
+
+    it('lets one of two creators of the same stream with different types win; the stream keeps its type', async () => {
+      const streamId = randomUUID();
+      const results = await Promise.allSettled([
+        store.append(streamId, 0, [noted(1)], { streamType: 'a' }),
+        store.append(streamId, 0, [noted(2)], { streamType: 'b' }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const [rejected] = results.filter((r) => r.status === 'rejected');
+      expect(rejected?.reason).toBeInstanceOf(EventStoreError);
+      const events = await store.readStream(streamId);
+      expect(events).toHaveLength(1);
+      const winner = events[0]?.streamType;
+      expect(winner === 'a' || winner === 'b').toBe(true);
+    });
+
+    it('reports a concurrency conflict, not a type mismatch, when the type is right', async () => {
+      const streamId = randomUUID();
+      await store.append(streamId, 0, [noted(1)], note);
+      await expect(store.append(streamId, 0, [noted(2)], note)).rejects.toMatchObject({
+        code: 'CONCURRENCY_CONFLICT',
+        actualVersion: 1,
+      });
+    });
+  });
+
+  describe('snapshots', () => {
+    const read = (streamId: string, options: { schemaVersion?: number; atOrBelow?: number } = {}) =>
+      store.readSnapshot<{ total: number }>(streamId, {
+        streamType: 'note',
+        schemaVersion: 1,
+        ...options,
+      });
+
+    it('has none for a new stream, or when the append asks for none', async () => {
+      const streamId = randomUUID();
+      await expect(read(streamId)).resolves.toBeUndefined();
+      await store.append(streamId, 0, [noted(1)], note);
+      await expect(read(streamId)).resolves.toBeUndefined();
+    });
+
+    it("writes the snapshot at the stream's version after the append, and reads the latest", async () => {
+      const streamId = randomUUID();
+      await store.append(streamId, 0, [noted(1), noted(2)], {
+        ...note,
+        snapshot: { schemaVersion: 1, state: { total: 3 } },
+      });
+      await expect(read(streamId)).resolves.toEqual({
+        streamId,
+        streamType: 'note',
+        version: 2,
+        schemaVersion: 1,
+        state: { total: 3 },
+      });
+
+      await store.append(streamId, 2, [noted(3)], note);
+      await store.append(streamId, 3, [noted(4), noted(5)], {
+        ...note,
+        snapshot: { schemaVersion: 1, state: { total: 15 } },
+      });
+      await expect(read(streamId)).resolves.toMatchObject({ version: 5, state: { total: 15 } });
+    });
+
+    it('keeps older snapshots: the nearest one at or below a version', async () => {
+      const streamId = randomUUID();
+      let version = 0;
+      for (const n of [1, 2, 3, 4]) {
+        const { nextExpectedVersion } = await store.append(streamId, version, [noted(n)], {
+          ...note,
+          ...(n % 2 === 0 ? { snapshot: { schemaVersion: 1, state: { total: n } } } : {}),
+        });
+        version = nextExpectedVersion;
+      }
+      await expect(read(streamId, { atOrBelow: 1 })).resolves.toBeUndefined();
+      await expect(read(streamId, { atOrBelow: 2 })).resolves.toMatchObject({ version: 2 });
+      await expect(read(streamId, { atOrBelow: 3 })).resolves.toMatchObject({ version: 2 });
+      await expect(read(streamId, { atOrBelow: 4 })).resolves.toMatchObject({ version: 4 });
+      await expect(read(streamId, { atOrBelow: 99 })).resolves.toMatchObject({ version: 4 });
+    });
+
+    it('ignores snapshots of another schema version or stream type', async () => {
+      const streamId = randomUUID();
+      await store.append(streamId, 0, [noted(1)], {
+        ...note,
+        snapshot: { schemaVersion: 1, state: { total: 1 } },
+      });
+      await store.append(streamId, 1, [noted(2)], {
+        ...note,
+        snapshot: { schemaVersion: 2, state: { sum: 3 } },
+      });
+      await expect(read(streamId)).resolves.toMatchObject({ version: 1, state: { total: 1 } });
+      await expect(read(streamId, { schemaVersion: 2 })).resolves.toMatchObject({
+        version: 2,
+        state: { sum: 3 },
+      });
+      await expect(read(streamId, { schemaVersion: 3 })).resolves.toBeUndefined();
+      await expect(
+        store.readSnapshot(streamId, { streamType: 'todo', schemaVersion: 1 }),
+      ).resolves.toBeUndefined();
+    });
+
+    it('writes nothing when the append fails: a lost race, a type mismatch or a failing hook', async () => {
+      const streamId = randomUUID();
+      await store.append(streamId, 0, [noted(1)], note);
+      const snapshot = { schemaVersion: 1, state: { total: 99 } };
+
+      await expect(
+        store.append(streamId, 0, [noted(2)], { ...note, snapshot }),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(
+        store.append(streamId, 1, [noted(2)], { streamType: 'memo', snapshot }),
+      ).rejects.toBeInstanceOf(StreamTypeMismatchError);
+      await expect(
+        store.append(streamId, 1, [noted(2)], {
+          ...note,
+          snapshot,
+          beforeCommit: () => Promise.reject(new Error('hook failed')),
+        }),
+      ).rejects.toThrow('hook failed');
+
+      await expect(read(streamId)).resolves.toBeUndefined();
+      expect(await store.readStream(streamId)).toHaveLength(1);
+    });
+
+    it('refuses schema versions and bounds that are not positive integers', async () => {
+      const streamId = randomUUID();
+      await expect(read(streamId, { schemaVersion: 0 })).rejects.toBeInstanceOf(RangeError);
+      await expect(read(streamId, { atOrBelow: 1.5 })).rejects.toBeInstanceOf(RangeError);
+      await expect(
+        store.append(streamId, 0, [noted(1)], {
+          ...note,
+          snapshot: { schemaVersion: -1, state: {} },
+        }),
+      ).rejects.toBeInstanceOf(RangeError);
+      expect(await store.readStream(streamId)).toEqual([]);
+    });
+  });
+
   it('keeps the log append-only: updates and deletes are refused by the database', async () => {
     const streamId = randomUUID();
-    await store.append(streamId, 0, [noted(1)]);
+    await store.append(streamId, 0, [noted(1)], note);
     await expect(
       dataSource.query(`UPDATE events SET payload = '{}' WHERE aggregate_id = $1`, [streamId]),
     ).rejects.toThrow(/append-only/);

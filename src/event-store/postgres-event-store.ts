@@ -3,10 +3,17 @@ import type { ClientBase, DatabaseError } from 'pg';
 import { DataSource } from 'typeorm';
 import { pgPoolOf, queryNamed } from '../database/pg-pool';
 import type { NamedStatement } from '../database/pg-pool';
-import { ConcurrencyError } from './concurrency.error';
+import { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
 import type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 import { EventStore } from './event-store';
-import type { AppendOptions, AppendResult, ReadStreamOptions } from './event-store';
+import type {
+  AppendOptions,
+  AppendResult,
+  ReadSnapshotOptions,
+  ReadStreamOptions,
+  Snapshot,
+} from './event-store';
+import { selecting } from './event-selection';
 import { EVENT_STORE_OBSERVER } from './event-store-observer';
 import type { EventStoreObserver } from './event-store-observer';
 import { InlineProjectionRegistry } from './inline-projection';
@@ -18,6 +25,7 @@ type EventRow = {
   sequence: string;
   event_id: string;
   event_type: string;
+  stream_type: string;
   payload: Record<string, unknown>;
   metadata: EventMetadata | null;
   created_at: Date;
@@ -25,35 +33,66 @@ type EventRow = {
 };
 
 // NULL bounds mean "unbounded", so one statement (on the primary key) serves every slice.
+// Every event of a stream has the same type, so filtering by it hides a stream of another type.
 const READ_STREAM: NamedStatement = {
   name: 'event_store_read_stream',
   text: `
-  SELECT sequence, event_id, event_type, payload, metadata, created_at, schema_version
+  SELECT sequence, event_id, event_type, stream_type, payload, metadata, created_at, schema_version
   FROM events
   WHERE aggregate_id = $1
     AND sequence >= COALESCE($2::bigint, 1)
     AND ($3::bigint IS NULL OR sequence <= $3::bigint)
+    AND ($5::text IS NULL OR stream_type = $5::text)
   ORDER BY sequence
   LIMIT $4::bigint`,
 };
 
 // One statement appends the whole batch. The WHERE clause refuses a writer whose expected
-// version is behind or ahead of the stream; two writers that both pass it collide on the
-// primary key (aggregate_id, sequence), so the database, not this process, picks the winner.
+// version is behind or ahead of the stream, or whose stream type is not the stream's; two
+// writers that both pass it collide on the primary key (aggregate_id, sequence), so the
+// database, not this process, picks the winner.
 const APPEND: NamedStatement = {
   name: 'event_store_append',
   text: `
-  INSERT INTO events (aggregate_id, sequence, event_type, payload, metadata, schema_version)
-  SELECT $1::uuid, $2::bigint + e.ord, e.event_type, e.payload, e.metadata, e.schema_version
+  WITH head AS (
+    SELECT sequence, stream_type FROM events WHERE aggregate_id = $1::uuid
+    ORDER BY sequence DESC LIMIT 1
+  )
+  INSERT INTO events
+    (aggregate_id, sequence, stream_type, event_type, payload, metadata, schema_version)
+  SELECT $1::uuid, $2::bigint + e.ord, $7::text, e.event_type, e.payload, e.metadata, e.schema_version
   FROM unnest($3::text[], $4::jsonb[], $5::jsonb[], $6::int[])
     WITH ORDINALITY AS e(event_type, payload, metadata, schema_version, ord)
-  WHERE $2::bigint = (SELECT COALESCE(MAX(sequence), 0) FROM events WHERE aggregate_id = $1::uuid)
+  WHERE $2::bigint = COALESCE((SELECT sequence FROM head), 0)
+    AND $7::text = COALESCE((SELECT stream_type FROM head), $7::text)
   RETURNING sequence, event_id, created_at`,
 };
 
-const STREAM_VERSION: NamedStatement = {
-  name: 'event_store_stream_version',
-  text: `SELECT COALESCE(MAX(sequence), 0) AS version FROM events WHERE aggregate_id = $1`,
+const STREAM_HEAD: NamedStatement = {
+  name: 'event_store_stream_head',
+  text: `
+  SELECT sequence AS version, stream_type FROM events WHERE aggregate_id = $1
+  ORDER BY sequence DESC LIMIT 1`,
+};
+
+// Several writers never snapshot the same version of a stream (only one append reaches it), so
+// a conflict can only be a retried identical write.
+const WRITE_SNAPSHOT: NamedStatement = {
+  name: 'event_store_write_snapshot',
+  text: `
+  INSERT INTO snapshots (stream_id, stream_type, version, schema_version, state)
+  VALUES ($1, $2, $3, $4, $5::jsonb)
+  ON CONFLICT (stream_id, schema_version, version) DO NOTHING`,
+};
+
+const READ_SNAPSHOT: NamedStatement = {
+  name: 'event_store_read_snapshot',
+  text: `
+  SELECT version, state FROM snapshots
+  WHERE stream_id = $1 AND schema_version = $2 AND stream_type = $3
+    AND ($4::bigint IS NULL OR version <= $4::bigint)
+  ORDER BY version DESC
+  LIMIT 1`,
 };
 
 const UNIQUE_VIOLATION = '23505';
@@ -81,12 +120,13 @@ export class PostgresEventStore extends EventStore {
     streamId: string,
     options: ReadStreamOptions = {},
   ): Promise<RecordedEvent<E>[]> {
-    const { fromSequence, toSequence, limit } = options;
+    const { fromSequence, toSequence, limit, streamType } = options;
     const rows = await queryNamed<EventRow>(this.dataSource, READ_STREAM, [
       streamId,
       positive('fromSequence', fromSequence),
       positive('toSequence', toSequence),
       positive('limit', limit),
+      streamType ?? null,
     ]);
     return rows.map(
       (row) =>
@@ -94,6 +134,7 @@ export class PostgresEventStore extends EventStore {
           type: row.event_type,
           data: this.upcasters.upcast(row.event_type, row.schema_version, row.payload),
           streamId,
+          streamType: row.stream_type,
           sequence: Number(row.sequence),
           eventId: row.event_id,
           metadata: row.metadata ?? {},
@@ -106,7 +147,7 @@ export class PostgresEventStore extends EventStore {
     streamId: string,
     expectedVersion: number,
     events: readonly NewEvent<E>[],
-    options: AppendOptions = {},
+    options: AppendOptions,
   ): Promise<AppendResult<E>> {
     if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
       throw new RangeError(
@@ -114,6 +155,8 @@ export class PostgresEventStore extends EventStore {
       );
     }
     if (events.length === 0) return { nextExpectedVersion: expectedVersion, events: [] };
+    const { streamType, snapshot } = options;
+    if (snapshot) positive('snapshot.schemaVersion', snapshot.schemaVersion);
 
     const client = await pgPoolOf(this.dataSource).connect();
     // The pool listens for errors only on idle connections. Without a listener of our own, a
@@ -123,27 +166,32 @@ export class PostgresEventStore extends EventStore {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const recorded = await this.insert(client, streamId, expectedVersion, events);
+      const recorded = await this.insert(client, streamId, streamType, expectedVersion, events);
       const transaction = sqlTransactionOf(client);
       await this.project(transaction, recorded);
+      if (snapshot) {
+        await client.query({
+          ...WRITE_SNAPSHOT,
+          values: [
+            streamId,
+            streamType,
+            expectedVersion + events.length,
+            snapshot.schemaVersion,
+            JSON.stringify(snapshot.state),
+          ],
+        });
+      }
       await options.beforeCommit?.(transaction, recorded);
       await client.query('COMMIT');
       this.observer?.appended(streamId, events.length);
       return { nextExpectedVersion: expectedVersion + events.length, events: recorded };
     } catch (error) {
       await rollbackQuietly(client);
-      if (isSequenceConflict(error)) {
-        this.observer?.conflicted(streamId);
-        // Asked on this transaction's own connection: taking a second one from the pool while
-        // holding this one deadlocks a busy pool (every holder waits for a free connection).
-        throw new ConcurrencyError(
-          streamId,
-          expectedVersion,
-          await this.versionOf(streamId, client),
-        );
-      }
-      if (error instanceof ConcurrencyError) this.observer?.conflicted(streamId);
-      throw error;
+      const failure = isSequenceConflict(error)
+        ? await this.refusal(client, streamId, streamType, expectedVersion)
+        : error;
+      if (failure instanceof ConcurrencyError) this.observer?.conflicted(streamId);
+      throw failure;
     } finally {
       client.off('error', onError);
       // A lost connection goes back with its error, so the pool drops it instead of lending it.
@@ -154,6 +202,7 @@ export class PostgresEventStore extends EventStore {
   private async insert<E extends Event>(
     client: ClientBase,
     streamId: string,
+    streamType: string,
     expectedVersion: number,
     events: readonly NewEvent<E>[],
   ): Promise<RecordedEvent<E>[]> {
@@ -166,10 +215,11 @@ export class PostgresEventStore extends EventStore {
         events.map((event) => JSON.stringify(event.data)),
         events.map((event) => JSON.stringify(event.metadata ?? {})),
         events.map((event) => this.upcasters.currentVersion(event.type)),
+        streamType,
       ],
     });
     if (result.rows.length === 0) {
-      throw new ConcurrencyError(streamId, expectedVersion, await this.versionOf(streamId, client));
+      throw await this.refusal(client, streamId, streamType, expectedVersion);
     }
     const rows = [...result.rows].sort((a, b) => Number(a.sequence) - Number(b.sequence));
     return events.map((event, index) => {
@@ -179,6 +229,7 @@ export class PostgresEventStore extends EventStore {
       return {
         ...event,
         streamId,
+        streamType,
         sequence: Number(row.sequence),
         eventId: row.event_id,
         metadata: event.metadata ?? {},
@@ -193,23 +244,61 @@ export class PostgresEventStore extends EventStore {
   ): Promise<void> {
     const projections = this.projections.interestedIn(new Set(events.map((event) => event.type)));
     for (const projection of projections) {
-      const wanted = new Set<string>(projection.eventTypes);
-      await projection.apply(
-        transaction,
-        events.filter((event) => wanted.has(event.type)),
-      );
+      const wanted = events.filter(selecting(projection));
+      if (wanted.length > 0) await projection.apply(transaction, wanted);
     }
   }
 
-  private async versionOf(streamId: string, client: ClientBase): Promise<number | undefined> {
+  async readSnapshot<S = unknown>(
+    streamId: string,
+    options: ReadSnapshotOptions,
+  ): Promise<Snapshot<S> | undefined> {
+    const { streamType, schemaVersion, atOrBelow } = options;
+    const rows = await queryNamed<{ version: string; state: S }>(this.dataSource, READ_SNAPSHOT, [
+      streamId,
+      positive('schemaVersion', schemaVersion),
+      streamType,
+      positive('atOrBelow', atOrBelow),
+    ]);
+    const row = rows[0];
+    if (!row) return undefined;
+    return { streamId, streamType, version: Number(row.version), schemaVersion, state: row.state };
+  }
+
+  /**
+   * Why an append that wrote nothing was refused: the stream has another type, or it is at
+   * another version. Asked on the appending transaction's own connection: taking a second one
+   * from the pool while holding this one deadlocks a busy pool (every holder waits for a free
+   * connection).
+   */
+  private async refusal(
+    client: ClientBase,
+    streamId: string,
+    streamType: string,
+    expectedVersion: number,
+  ): Promise<Error> {
+    const head = await this.headOf(streamId, client);
+    if (head && head.streamType !== streamType) {
+      return new StreamTypeMismatchError(streamId, streamType, head.streamType);
+    }
+    const actualVersion = head === undefined ? undefined : (head?.version ?? 0);
+    return new ConcurrencyError(streamId, expectedVersion, actualVersion);
+  }
+
+  /** The stream's version and type; null when it has no events, undefined when unknown. */
+  private async headOf(
+    streamId: string,
+    client: ClientBase,
+  ): Promise<{ version: number; streamType: string } | null | undefined> {
     try {
-      const { rows } = await client.query<{ version: string }>({
-        ...STREAM_VERSION,
+      const { rows } = await client.query<{ version: string; stream_type: string }>({
+        ...STREAM_HEAD,
         values: [streamId],
       });
-      return rows[0] ? Number(rows[0].version) : undefined;
+      const row = rows[0];
+      return row ? { version: Number(row.version), streamType: row.stream_type } : null;
     } catch {
-      // Only used to enrich the error message; the conflict itself is already certain.
+      // Only used to explain the refusal; that the append was refused is already certain.
       return undefined;
     }
   }

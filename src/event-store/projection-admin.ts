@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { DATABASE_OPTIONS } from '../database/database.options';
 import type { DatabaseOptions } from '../database/database.options';
+import { selecting } from './event-selection';
 import { LOG_START, positionOf, readAfter } from './event-log-reader';
 import type { LogPosition } from './event-log-reader';
 import { InlineProjectionRegistry } from './inline-projection';
@@ -69,7 +70,7 @@ type Rebuildable = {
   name: string;
   kind: 'inline' | 'subscription';
   tables: readonly string[];
-  eventTypes: ReadonlySet<string>;
+  wants: (event: PositionedEvent) => boolean;
   apply(tx: SqlTransaction, events: readonly PositionedEvent[]): Promise<void>;
 };
 
@@ -457,7 +458,7 @@ export class ProjectionAdmin {
     tx: SqlTransaction,
     events: readonly PositionedEvent[],
   ): Promise<void> {
-    const wanted = events.filter((event) => target.eventTypes.has(event.type));
+    const wanted = events.filter(target.wants);
     if (wanted.length > 0) await target.apply(tx, wanted);
   }
 
@@ -498,15 +499,15 @@ export class ProjectionAdmin {
     const subscription = this.subscriptions.find(name);
     let apply: Rebuildable['apply'];
     let tables: readonly string[];
-    let eventTypes: readonly string[];
+    let wants: Rebuildable['wants'];
     if (inline) {
       apply = (tx, events) => inline.apply(tx, events);
       tables = inline.tables ?? [inline.name];
-      eventTypes = inline.eventTypes;
+      wants = selecting(inline);
     } else if (subscription) {
       apply = (tx, events) => subscription.handle(tx, events);
       tables = subscription.tables ?? [];
-      eventTypes = subscription.eventTypes;
+      wants = selecting(subscription);
     } else {
       throw this.notFound(name);
     }
@@ -523,7 +524,7 @@ export class ProjectionAdmin {
       name,
       kind: inline ? 'inline' : 'subscription',
       tables,
-      eventTypes: new Set(eventTypes),
+      wants,
       apply,
     };
   }

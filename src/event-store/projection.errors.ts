@@ -1,7 +1,7 @@
-import { DomainError } from '../shared/domain/domain-error';
+import { EventStoreError } from './event-store.error';
 
 /** No inline projection or subscription has this name. */
-export class ProjectionNotFoundError extends DomainError {
+export class ProjectionNotFoundError extends EventStoreError {
   readonly code = 'PROJECTION_NOT_FOUND';
   readonly kind = 'not_found';
 
@@ -17,7 +17,7 @@ export class ProjectionNotFoundError extends DomainError {
 }
 
 /** The projection exists but cannot do what was asked (for example, it declares no tables). */
-export class ProjectionNotRebuildableError extends DomainError {
+export class ProjectionNotRebuildableError extends EventStoreError {
   readonly code = 'PROJECTION_NOT_REBUILDABLE';
   readonly kind = 'invalid';
 
@@ -30,7 +30,7 @@ export class ProjectionNotRebuildableError extends DomainError {
 }
 
 /** Another process is rebuilding the same projection right now. */
-export class ProjectionRebuildInProgressError extends DomainError {
+export class ProjectionRebuildInProgressError extends EventStoreError {
   readonly code = 'PROJECTION_REBUILD_IN_PROGRESS';
   readonly kind = 'conflict';
 
@@ -42,7 +42,7 @@ export class ProjectionRebuildInProgressError extends DomainError {
 }
 
 /** `resume` on a subscription that is not parked. */
-export class ProjectionNotParkedError extends DomainError {
+export class ProjectionNotParkedError extends EventStoreError {
   readonly code = 'PROJECTION_NOT_PARKED';
   readonly kind = 'conflict';
 

@@ -31,12 +31,14 @@ describe('schema evolution', () => {
     const store = new PostgresEventStore(dataSource, new InlineProjectionRegistry(), upcasters);
     const streamId = randomUUID();
     await dataSource.query(
-      `INSERT INTO events (aggregate_id, sequence, event_type, payload, schema_version)
-       VALUES ($1, 1, $2, '{"cents": 250}', 1)`,
+      `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, schema_version)
+       VALUES ($1, 1, 'product', $2, '{"cents": 250}', 1)`,
       [streamId, type],
     );
 
-    await store.append(streamId, 1, [{ type, data: { price: { amount: 99, currency: 'USD' } } }]);
+    await store.append(streamId, 1, [{ type, data: { price: { amount: 99, currency: 'USD' } } }], {
+      streamType: 'product',
+    });
 
     const events = await store.readStream(streamId);
     expect(events.map((event) => event.data)).toEqual([
@@ -135,7 +137,9 @@ describe('the global-order migration', () => {
 
         // The log keeps working after the migration.
         const store = new PostgresEventStore(migrated, new InlineProjectionRegistry(), upcasters);
-        await store.append(streamId, 3, [{ type: 'New', data: {} }]);
+        // Every stream written before streams had types is a todo stream.
+        expect(events.map((event) => event.streamType)).toEqual(['todo', 'todo', 'todo']);
+        await store.append(streamId, 3, [{ type: 'New', data: {} }], { streamType: 'todo' });
         expect(await store.readStream(streamId)).toHaveLength(4);
       } finally {
         await migrated.destroy();

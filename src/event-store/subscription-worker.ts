@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from 'pg';
+import { selecting } from './event-selection';
 import { LOG_START, positionOf, readAfter } from './event-log-reader';
 import type { LogPosition } from './event-log-reader';
 import { BATCH_LOCK, LEADER_LOCK } from './advisory-locks';
@@ -200,8 +201,7 @@ export class SubscriptionWorker {
         await client.query('COMMIT');
         return 'idle';
       }
-      const wanted = new Set<string>(this.subscription.eventTypes);
-      const handled = events.filter((event) => wanted.has(event.type));
+      const handled = events.filter(selecting(this.subscription));
       if (handled.length > 0) await this.subscription.handle(tx, handled);
       await client.query(
         `INSERT INTO projection_checkpoints (name, transaction_id, global_position)

@@ -15,7 +15,8 @@ export type PositionedEvent<E extends Event = Event> = RecordedEvent<E> & {
  * A reader of the global log that runs outside the appending transaction: a projection with
  * its own tables, or a subscriber with side effects in the database.
  *
- * The runner calls `handle` with batches of events of `eventTypes`, in log order, inside a
+ * The runner calls `handle` with batches of events of `eventTypes` (and of `streamTypes`, when
+ * given), in log order, inside a
  * transaction that also moves the subscription's checkpoint: the handler's writes and the
  * checkpoint commit together, so each event takes effect exactly once. A handler that throws
  * rolls back its batch; it is retried with backoff and the event is parked in the dead letters
@@ -26,6 +27,8 @@ export interface EventSubscription<E extends Event = Event> {
   readonly name: string;
   /** Event types this subscription wants; it is not called for others. */
   readonly eventTypes: readonly E['type'][];
+  /** Stream types this subscription wants (default: every type); it is not called for others. */
+  readonly streamTypes?: readonly string[];
   /**
    * The tables the handler writes, unqualified, in the current schema. When set, the
    * subscription can be rebuilt: the handler then runs against shadow copies of these tables

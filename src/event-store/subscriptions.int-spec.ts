@@ -100,7 +100,7 @@ describe('subscriptions', () => {
     );
 
   const appendOne = (type: string, n: number) =>
-    store.append(randomUUID(), 0, [{ type, data: { n } }]);
+    store.append(randomUUID(), 0, [{ type, data: { n } }], { streamType: 'test' });
 
   describe('without polling (one poll a minute), woken by notifications alone', () => {
     const slowPolling = { ...options, pollIntervalMs: 60_000 };
@@ -167,6 +167,33 @@ describe('subscriptions', () => {
     });
   });
 
+  it('hands a subscription with stream types only the events of streams of those types', async () => {
+    const type = `Typed_${unique()}`;
+    const seen: { n: unknown; streamType: string }[] = [];
+    startWorker({
+      name: `typed_${unique()}`,
+      eventTypes: [type],
+      streamTypes: ['wanted'],
+      handle: (_tx, events) => {
+        for (const event of events) seen.push({ n: event.data.n, streamType: event.streamType });
+        return Promise.resolve();
+      },
+    });
+    for (const [n, streamType] of [
+      [1, 'wanted'],
+      [2, 'other'],
+      [3, 'wanted'],
+    ] as const) {
+      await store.append(randomUUID(), 0, [{ type, data: { n } }], { streamType });
+    }
+    await waitFor('both events of wanted streams', () => seen.length >= 2);
+    await pause(300); // a few more polls: the other stream's event must not follow
+    expect(seen).toEqual([
+      { n: 1, streamType: 'wanted' },
+      { n: 3, streamType: 'wanted' },
+    ]);
+  });
+
   it('never passes an event whose transaction is still open, and delivers it in order after the commit', async () => {
     const type = `Gap_${unique()}`;
     const seen: { n: unknown; position: number }[] = [];
@@ -187,7 +214,7 @@ describe('subscriptions', () => {
     try {
       await slow.query('BEGIN');
       await slow.query(
-        `INSERT INTO events (aggregate_id, sequence, event_type, payload) VALUES ($1, 1, $2, '{"n":0}')`,
+        `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload) VALUES ($1, 1, 'test', $2, '{"n":0}')`,
         [randomUUID(), type],
       );
       for (const n of [1, 2, 3]) await appendOne(type, n);

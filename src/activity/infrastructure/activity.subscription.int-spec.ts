@@ -46,6 +46,7 @@ describe('ActivitySubscription (one statement per batch)', () => {
     return {
       ...data,
       streamId,
+      streamType: 'todo',
       sequence: 1,
       eventId: randomUUID(),
       metadata: {},

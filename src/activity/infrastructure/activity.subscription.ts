@@ -14,6 +14,7 @@ import type { ConsumedTodoEvent } from '../application/todo-events.contract';
 export class ActivitySubscription implements EventSubscription<ConsumedTodoEvent>, OnModuleInit {
   readonly name = 'activity';
   readonly eventTypes = CONSUMED_TODO_EVENT_TYPES;
+  readonly streamTypes = ['todo'];
   readonly tables = ['activity_daily_counts', 'activity_feed'];
 
   constructor(private readonly registry: SubscriptionRegistry) {}

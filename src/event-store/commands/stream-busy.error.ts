@@ -1,10 +1,10 @@
-import { DomainError } from '../../shared/domain/domain-error';
+import { EventStoreError } from '../event-store.error';
 
 /**
  * A write without an expected version kept losing races on one stream, or waited too long for
  * its turn: nothing was written and the caller may retry later.
  */
-export class StreamBusyError extends DomainError {
+export class StreamBusyError extends EventStoreError {
   readonly code = 'STREAM_BUSY';
   readonly kind = 'busy';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError } from '../concurrency.error';
 import type { EventStore } from '../event-store';
-import { StreamTypeMismatchError } from './event-store.error';
+import { StreamTypeMismatchError } from '../concurrency.error';
 
 const noted = (n: number) => ({ type: 'Noted', data: { n } });
 const NOTES = { streamType: 'note' } as const;

@@ -3,7 +3,7 @@ import type { Event, NewEvent, RecordedEvent } from '../event';
 import { EventStore } from '../event-store';
 import type { AppendOptions, AppendResult, ReadStreamOptions, Snapshot } from '../event-store';
 import type { SqlTransaction } from '../inline-projection';
-import { StreamTypeMismatchError } from './event-store.error';
+import { StreamTypeMismatchError } from '../concurrency.error';
 
 type Stream = { type: string; events: RecordedEvent[]; snapshots: Snapshot[] };
 

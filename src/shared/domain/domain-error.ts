@@ -1,5 +1,5 @@
 /**
- * What sort of rule was broken. Adapters translate it (HTTP: 400, 404, 409, 410, 412, 422, 503), so the
+ * What sort of rule was broken. Adapters translate it (HTTP: 400, 404, 409, 410, 412, 422), so the
  * domain stays free of transport concerns.
  */
 export type DomainErrorKind =
@@ -11,9 +11,7 @@ export type DomainErrorKind =
   /** Well-formed, but cannot be processed as asked (e.g. a reused idempotency key). */
   | 'unprocessable'
   /** The resource existed and was removed for good (e.g. a deleted todo). */
-  | 'gone'
-  /** Too contended to serve right now; nothing was done and a retry later may succeed. */
-  | 'busy';
+  | 'gone';
 
 /**
  * Base of every business-rule violation. `code` is stable and part of the public contract:

@@ -37,6 +37,7 @@ export class TodoReadViewProjection implements InlineProjection<TodoEvent>, OnMo
   readonly name = 'todo_read_views';
   readonly eventTypes = TODO_EVENT_TYPES;
   readonly tables = ['todo_read_views', 'todo_tombstones'];
+  readonly streamTypes = ['todo'];
 
   constructor(private readonly registry: InlineProjectionRegistry) {}
 

@@ -1,7 +1,8 @@
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PreconditionFailedError } from '../../../event-store';
+import { EventStoreError, PreconditionFailedError } from '../../../event-store';
+import type { EventStoreErrorKind } from '../../../event-store';
 import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
@@ -11,7 +12,7 @@ import { databaseFaultOf } from './database-unavailable';
 import { MalformedBodyError } from './json-body';
 import { RequestValidationError } from './request-validation.error';
 
-const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
+const STATUS_BY_KIND: Record<DomainErrorKind | EventStoreErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
@@ -120,7 +121,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: fault.detail,
       };
     }
-    if (exception instanceof DomainError) {
+    if (exception instanceof DomainError || exception instanceof EventStoreError) {
       return {
         type: problemType(slugOf(exception.code)),
         title: titleOf(exception.code),
