@@ -4,7 +4,11 @@ import type { Event, NewEvent } from '../event';
 import type { AppendOptions, AppendResult, ReadStreamOptions } from '../event-store';
 import { DeciderCommandHandler } from './command-handler';
 import type { Decider } from './decider';
-import { IdempotencyKeyReusedError } from './idempotency/idempotency.errors';
+import {
+  IdempotencyKeyInFlightError,
+  IdempotencyKeyReusedError,
+} from './idempotency/idempotency.errors';
+import { IdempotencyKeyTakenSignal } from './idempotency/idempotency-store';
 import { InMemoryIdempotencyStore } from './idempotency/in-memory-idempotency-store';
 import { PreconditionFailedError } from './precondition-failed.error';
 import { StreamBusyError } from './stream-busy.error';
@@ -252,6 +256,20 @@ describe('DeciderCommandHandler', () => {
       expect([a.replayed, b.replayed].sort()).toEqual([false, true]);
       expect(a.version).toBe(b.version);
       expect(await store.readStream(id)).toHaveLength(1);
+    });
+
+    it('reports a key taken by a write it cannot see yet as in flight, writing nothing', async () => {
+      class Taken extends InMemoryIdempotencyStore {
+        override record(): Promise<void> {
+          return Promise.reject(new IdempotencyKeyTakenSignal('k'));
+        }
+      }
+      handler = new DeciderCommandHandler(store, new Taken());
+      const id = randomUUID();
+      await expect(
+        handler.handle(counter, id, { by: 1 }, { idempotency: key() }),
+      ).rejects.toBeInstanceOf(IdempotencyKeyInFlightError);
+      expect(await store.readStream(id)).toEqual([]);
     });
 
     it('records nothing when the command fails, so a retry runs again', async () => {

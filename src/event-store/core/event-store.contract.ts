@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError } from '../concurrency.error';
+import { ConcurrencyError, StreamTypeMismatchError } from '../concurrency.error';
 import type { EventStore } from '../event-store';
-import { StreamTypeMismatchError } from '../concurrency.error';
 
 const noted = (n: number) => ({ type: 'Noted', data: { n } });
 const NOTES = { streamType: 'note' } as const;

@@ -1,9 +1,8 @@
-import { ConcurrencyError } from '../concurrency.error';
+import { ConcurrencyError, StreamTypeMismatchError } from '../concurrency.error';
 import type { Event, NewEvent, RecordedEvent } from '../event';
 import { EventStore } from '../event-store';
 import type { AppendOptions, AppendResult, ReadStreamOptions, Snapshot } from '../event-store';
 import type { SqlTransaction } from '../inline-projection';
-import { StreamTypeMismatchError } from '../concurrency.error';
 
 type Stream = { type: string; events: RecordedEvent[]; snapshots: Snapshot[] };
 

@@ -77,18 +77,6 @@ export const PROBLEM_EXAMPLES = {
     code: 'STREAM_BUSY',
     streamId: '3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
   },
-  concurrency: {
-    type: problemType('concurrency-conflict'),
-    title: 'Concurrency conflict',
-    status: 409,
-    detail:
-      'Stream 3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e was expected at version 2 but is at version 3; it was changed concurrently.',
-    instance: '/todos/3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
-    code: 'CONCURRENCY_CONFLICT',
-    streamId: '3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
-    expectedVersion: 2,
-    actualVersion: 3,
-  },
   preconditionFailed: {
     type: problemType('precondition-failed'),
     title: 'Precondition failed',
