@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { expectProblem } from './support/problem';
 import { memoryLogger } from './support/memory-log';
 import { startTestApp } from './support/app';
+import { databaseOf } from './support/database';
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
@@ -109,12 +109,10 @@ describe('Authentication (e2e)', () => {
 
       const metadataOf = async (id: string) =>
         (
-          await app
-            .get(DataSource)
-            .query<{ metadata: Record<string, unknown> }[]>(
-              'SELECT metadata FROM events WHERE aggregate_id = $1',
-              [id],
-            )
+          await databaseOf(app).rows<{ metadata: Record<string, unknown> }>(
+            'SELECT metadata FROM events WHERE aggregate_id = $1',
+            [id],
+          )
         )[0]?.metadata;
       expect(await metadataOf((byKey.body as { id: string }).id)).toMatchObject({
         subject: 'api-key:1',

@@ -2,15 +2,15 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CommandBus } from '@nestjs/cqrs';
 import { Client } from 'pg';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { ProjectionAdmin } from '../src/event-store';
 import { ChangeTitleCommand } from '../src/todo/application/commands/change-title';
 import { CompleteTodoCommand } from '../src/todo/application/commands/complete-todo';
 import { CreateTodoCommand } from '../src/todo/application/commands/create-todo';
 import type { TodoView } from '../src/todo/application/todo-view';
-import { createScratchDatabase } from './support/database';
+import { createScratchDatabase, databaseOf } from './support/database';
 import { waitFor } from './support/wait-for';
+import type { TestDatabase } from './support/database';
 
 /** A small deterministic PRNG, so a failing workload can be replayed from its seed. */
 function random(seed: number): () => number {
@@ -30,7 +30,7 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let app: NestExpressApplication;
   let admin: ProjectionAdmin;
-  let dataSource: DataSource;
+  let database: TestDatabase;
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('rebuild');
@@ -41,7 +41,7 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     });
     await app.init();
     admin = app.get(ProjectionAdmin);
-    dataSource = app.get(DataSource);
+    database = databaseOf(app);
   });
 
   afterAll(async () => {
@@ -76,7 +76,7 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
    */
   const logSettled = () =>
     waitFor('the log to settle', async () => {
-      const [row] = await dataSource.query<{ pending: boolean }[]>(
+      const [row] = await database.rows<{ pending: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM events
            WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS pending`,
       );
@@ -84,16 +84,16 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     });
 
   const readViews = () =>
-    dataSource.query<Record<string, unknown>[]>(
+    database.rows<Record<string, unknown>>(
       'SELECT id, title, completed, version, created_at, updated_at FROM todo_read_views ORDER BY id',
     );
   const activity = async () => ({
-    daily: await dataSource.query<unknown[]>('SELECT * FROM activity_daily_counts ORDER BY day'),
-    feed: await dataSource.query<unknown[]>('SELECT * FROM activity_feed ORDER BY global_position'),
+    daily: await database.rows<unknown>('SELECT * FROM activity_daily_counts ORDER BY day'),
+    feed: await database.rows<unknown>('SELECT * FROM activity_feed ORDER BY global_position'),
   });
   const indexNames = async (table: string) =>
     (
-      await dataSource.query<{ indexname: string }[]>(
+      await database.rows<{ indexname: string }>(
         'SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY 1',
         [table],
       )
@@ -117,9 +117,7 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     expect(progress.at(-1)).toBe(result.processed);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(
-      await dataSource.query('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', [
-        'rebuild_%',
-      ]),
+      await database.rows('SELECT nspname FROM pg_namespace WHERE nspname LIKE $1', ['rebuild_%']),
     ).toEqual([]);
   });
 
@@ -134,7 +132,7 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     await admin.rebuild('todo_read_views');
     expect(await readViews()).toEqual(afterConcurrentRebuild);
     // Every stream is in the read model at its last version.
-    const versions = await dataSource.query<{ id: string; version: string }[]>(
+    const versions = await database.rows<{ id: string; version: string }>(
       'SELECT aggregate_id AS id, MAX(sequence)::text AS version FROM events GROUP BY 1 ORDER BY 1',
     );
     expect(afterConcurrentRebuild.map((row) => ({ id: row.id, version: row.version }))).toEqual(
@@ -181,10 +179,9 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
       .expect(201);
     const todoId = (created.body as TodoView).id;
     await waitFor('the new todo in the feed', async () => {
-      const feed = await dataSource.query<unknown[]>(
-        'SELECT 1 FROM activity_feed WHERE todo_id = $1',
-        [todoId],
-      );
+      const feed = await database.rows<unknown>('SELECT 1 FROM activity_feed WHERE todo_id = $1', [
+        todoId,
+      ]);
       return feed.length === 1;
     });
     expect((await activity()).feed).toHaveLength(before.feed.length + 1);

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { Response } from 'supertest';
-import { DataSource } from 'typeorm';
 import { startTestApp } from './support/app';
+import { databaseOf } from './support/database';
+import type { TestDatabase } from './support/database';
 import { expectProblem } from './support/problem';
 
 type TodoBody = { id: string; title: string; completed: boolean; version: number };
@@ -12,12 +13,12 @@ type TodoBody = { id: string; title: string; completed: boolean; version: number
 describe('Todo lifecycle over HTTP (e2e)', () => {
   let app: NestExpressApplication;
   let http: ReturnType<NestExpressApplication['getHttpServer']>;
-  let dataSource: DataSource;
+  let database: TestDatabase;
 
   beforeAll(async () => {
     app = await startTestApp();
     http = app.getHttpServer();
-    dataSource = app.get(DataSource);
+    database = databaseOf(app);
   });
 
   afterAll(() => app.close());
@@ -27,7 +28,7 @@ describe('Todo lifecycle over HTTP (e2e)', () => {
 
   const eventTypes = async (id: string): Promise<string[]> =>
     (
-      await dataSource.query<{ event_type: string }[]>(
+      await database.rows<{ event_type: string }>(
         'SELECT event_type FROM events WHERE aggregate_id = $1 ORDER BY sequence',
         [id],
       )
@@ -120,7 +121,7 @@ describe('Todo lifecycle over HTTP (e2e)', () => {
       };
       expect(list.items.map((item) => item.id)).not.toContain(todo.id);
       expect(
-        await dataSource.query('SELECT 1 FROM todo_read_views WHERE id = $1', [todo.id]),
+        await database.rows('SELECT 1 FROM todo_read_views WHERE id = $1', [todo.id]),
       ).toHaveLength(0);
     });
 
@@ -237,7 +238,7 @@ describe('Todo lifecycle over HTTP (e2e)', () => {
           .send({ title: `v${version}` })
           .expect(200);
       }
-      const snapshots = await dataSource.query<{ version: string }[]>(
+      const snapshots = await database.rows<{ version: string }>(
         'SELECT version FROM snapshots WHERE stream_id = $1 ORDER BY version',
         [todo.id],
       );

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { startTestApp } from './support/app';
 import { expectProblem } from './support/problem';
+import { databaseOf } from './support/database';
+import type { TestDatabase } from './support/database';
 
 type TodoBody = {
   id: string;
@@ -17,12 +18,12 @@ type TodoBody = {
 describe('Todo HTTP API (e2e)', () => {
   let app: NestExpressApplication;
   let http: ReturnType<NestExpressApplication['getHttpServer']>;
-  let dataSource: DataSource;
+  let database: TestDatabase;
 
   beforeAll(async () => {
     app = await startTestApp();
     http = app.getHttpServer();
-    dataSource = app.get(DataSource);
+    database = databaseOf(app);
   });
 
   afterAll(() => app.close());
@@ -33,14 +34,12 @@ describe('Todo HTTP API (e2e)', () => {
   };
 
   const eventsOf = async (id: string) =>
-    dataSource.query<
-      {
-        sequence: number;
-        event_type: string;
-        payload: Record<string, unknown>;
-        metadata: Record<string, unknown>;
-      }[]
-    >(
+    database.rows<{
+      sequence: number;
+      event_type: string;
+      payload: Record<string, unknown>;
+      metadata: Record<string, unknown>;
+    }>(
       'SELECT sequence::int AS sequence, event_type, payload, metadata FROM events WHERE aggregate_id = $1 ORDER BY sequence',
       [id],
     );
@@ -277,7 +276,7 @@ describe('Todo HTTP API (e2e)', () => {
     it('500 problem without internals when the projection fails, and the event is rolled back', async () => {
       const todo = await create();
       // A read-model row that vanished makes the projection fail inside the append's transaction.
-      await dataSource.query('DELETE FROM todo_read_views WHERE id = $1', [todo.id]);
+      await database.rows('DELETE FROM todo_read_views WHERE id = $1', [todo.id]);
       const response = await request(http).patch(`/todos/${todo.id}`).send({ title: 'Changed' });
       const body = expectProblem(response, 500, 'internal-error');
       expect(JSON.stringify(body)).not.toMatch(/todo_read_views|Projection|SELECT|Error/);

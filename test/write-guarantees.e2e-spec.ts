@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { IdempotencyKeyCleanup } from '../src/event-store';
 import { startTestApp } from './support/app';
-import { testDatabaseUrl } from './support/database';
+import { databaseOf, testDatabaseUrl } from './support/database';
 import { expectProblem } from './support/problem';
+import type { TestDatabase } from './support/database';
 
 type TodoBody = { id: string; title: string; completed: boolean; version: number };
 type ListBody = { items: TodoBody[]; nextCursor: string | null };
@@ -26,13 +26,13 @@ type HistoryBody = {
 describe('Write-side guarantees over HTTP (e2e)', () => {
   let app: NestExpressApplication;
   let http: ReturnType<NestExpressApplication['getHttpServer']>;
-  let dataSource: DataSource;
+  let database: TestDatabase;
 
   beforeAll(async () => {
     app = await startTestApp();
     await app.listen(0, '127.0.0.1');
     http = app.getHttpServer();
-    dataSource = app.get(DataSource);
+    database = databaseOf(app);
   });
 
   afterAll(() => app.close());
@@ -41,7 +41,7 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
     (await request(http).post('/todos').send({ title }).expect(201)).body as TodoBody;
 
   const eventCount = async (id: string): Promise<number> => {
-    const rows = await dataSource.query<{ n: number }[]>(
+    const rows = await database.rows<{ n: number }>(
       'SELECT count(*)::int AS n FROM events WHERE aggregate_id = $1',
       [id],
     );
@@ -49,7 +49,7 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
   };
 
   const createdWithTitle = async (title: string): Promise<string[]> => {
-    const rows = await dataSource.query<{ id: string }[]>(
+    const rows = await database.rows<{ id: string }>(
       `SELECT aggregate_id AS id FROM events WHERE event_type = 'TodoCreated' AND payload->>'title' = $1`,
       [title],
     );
@@ -289,7 +289,7 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
         await request(http).post('/todos').set('Idempotency-Key', key).send({ title: 'old' })
       ).body as TodoBody;
       const expire = () =>
-        dataSource.query(
+        database.rows(
           `UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`,
           [key],
         );
@@ -304,10 +304,9 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
 
       await expire();
       expect(await app.get(IdempotencyKeyCleanup).run()).toBeGreaterThanOrEqual(1);
-      const left = await dataSource.query<unknown[]>(
-        'SELECT 1 FROM idempotency_keys WHERE key = $1',
-        [key],
-      );
+      const left = await database.rows<unknown>('SELECT 1 FROM idempotency_keys WHERE key = $1', [
+        key,
+      ]);
       expect(left).toHaveLength(0);
     });
 
@@ -332,7 +331,7 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
     it('walks every page while others insert: each todo that existed at the start is seen once', async () => {
       const mine = await Promise.all(Array.from({ length: 25 }, () => create()));
       const ids = async () =>
-        (await dataSource.query<{ id: string }[]>('SELECT id FROM todo_read_views')).map(
+        (await database.rows<{ id: string }>('SELECT id FROM todo_read_views')).map(
           (row) => row.id,
         );
       const before = await ids();

@@ -1,20 +1,24 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module } from '@nestjs/common';
 import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database, PgDatabase } from './database';
 import { DATABASE_OPTIONS } from './database.options';
 import type { DatabaseOptions } from './database.options';
-import { createDataSource } from './data-source';
+import { runMigrations } from './data-source';
+import { migrations } from './migrations';
 
 @Injectable()
-class DataSourceCloser implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+class DatabaseCloser implements OnApplicationShutdown {
+  constructor(@Inject(Database) private readonly database: PgDatabase) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    await this.database.close();
   }
 }
 
-/** Provides the TypeORM `DataSource` (a pooled PostgreSQL connection) to the whole app. */
+/**
+ * Provides `Database` (the process's one connection pool) to the whole app, after applying
+ * pending migrations when asked to.
+ */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -23,10 +27,29 @@ export class DatabaseModule {
       module: DatabaseModule,
       providers: [
         { provide: DATABASE_OPTIONS, useValue: options },
-        { provide: DataSource, useFactory: () => createDataSource(options) },
-        DataSourceCloser,
+        { provide: Database, useFactory: () => connectDatabase(options) },
+        DatabaseCloser,
       ],
-      exports: [DataSource, DATABASE_OPTIONS],
+      exports: [Database, DATABASE_OPTIONS],
     };
   }
+}
+
+/**
+ * Migrates when the options say so, then opens the pool and checks that PostgreSQL answers, so a
+ * process with an unreachable database fails at start instead of on its first request.
+ */
+export async function connectDatabase(options: DatabaseOptions): Promise<PgDatabase> {
+  if (options.migrate) {
+    const applied = await runMigrations(options.url, migrations);
+    if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.join(', ')}`);
+  }
+  const database = PgDatabase.connect(options);
+  try {
+    await database.query('SELECT 1');
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
 }

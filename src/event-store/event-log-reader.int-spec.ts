@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createScratchDatabase, openDataSource } from '../../test/support/database';
+import { createScratchDatabase, openDatabase } from '../../test/support/database';
 import { LOG_START, readAfter } from './event-log-reader';
 import type { SqlTransaction } from './inline-projection';
 import { UpcasterRegistry } from './upcaster';
@@ -7,7 +7,7 @@ import { UpcasterRegistry } from './upcaster';
 describe('readAfter', () => {
   it('orders by transaction id as a number, then by position, and pages from a position', async () => {
     const scratch = await createScratchDatabase('log_reader');
-    const dataSource = await openDataSource(scratch.url);
+    const database = await openDatabase(scratch.url);
     try {
       // Transaction ids chosen so that text order (1001 < 926 < 98) differs from number order.
       const rows: [number, string][] = [
@@ -17,7 +17,7 @@ describe('readAfter', () => {
         [4, '926'],
       ];
       for (const [n, transactionId] of rows) {
-        await dataSource.query(
+        await database.rows(
           `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, transaction_id)
            VALUES ($1, 1, 'note', 'Noted', $2, $3::xid8)`,
           [randomUUID(), JSON.stringify({ n }), transactionId],
@@ -25,7 +25,7 @@ describe('readAfter', () => {
       }
       const tx: SqlTransaction = {
         query: async <Row>(sql: string, parameters?: readonly unknown[]) => {
-          const found = await dataSource.query<Row[]>(sql, [...(parameters ?? [])]);
+          const found = await database.rows<Row>(sql, [...(parameters ?? [])]);
           return { rows: found, rowCount: found.length };
         },
       };
@@ -43,7 +43,7 @@ describe('readAfter', () => {
       const rest = await readAfter(tx, upcasters, second, 2);
       expect(rest.map((event) => event.data.n)).toEqual([4, 1]);
     } finally {
-      await dataSource.destroy();
+      await database.close();
       await scratch.drop();
     }
   });

@@ -18,8 +18,8 @@ import { SubscriptionRunner } from './subscription-runner';
 import { UpcasterRegistry } from './upcaster';
 
 /**
- * The event store as a Nest module. It needs a TypeORM `DataSource` and the database options in
- * the application's container (provided by the database module) and exports the `EventStore`
+ * The event store as a Nest module. It needs `Database` and the database options in the
+ * application's container (provided by the database module) and exports the `EventStore`
  * port, the registries where modules add inline projections, subscriptions and upcasters, and
  * `ProjectionAdmin` for operations. Import it in every module that uses it; Nest shares one
  * instance, so every module registers into the same registries.

@@ -1,17 +1,12 @@
-import type { NamedStatement } from '../database/pg-pool';
+import type { Queryable } from '../database/database';
 import type { Event, RecordedEvent } from './event';
 
-/** Runs SQL inside the transaction that is appending events. */
-export interface SqlTransaction {
-  /**
-   * Runs one parameterised statement (`$1`, `$2`, ...). A statement given with a name is
-   * prepared once per connection and reused: worth it for the statements of every append.
-   */
-  query<Row = Record<string, unknown>>(
-    sql: string | NamedStatement,
-    parameters?: readonly unknown[],
-  ): Promise<{ rows: Row[]; rowCount: number }>;
-}
+/**
+ * Runs SQL inside the transaction that is appending events (or, for subscriptions, the one that
+ * moves their checkpoint). A statement given with a name is prepared once per connection and
+ * reused: worth it for the statements of every append.
+ */
+export type SqlTransaction = Queryable;
 
 /**
  * A read model kept in step with the log: `apply` runs inside the appending transaction, so a

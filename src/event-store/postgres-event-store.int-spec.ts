@@ -1,26 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { createDataSource } from '../database/data-source';
 import { migrations } from '../database/migrations';
-import { createScratchDatabase, openDataSource } from '../../test/support/database';
+import { createScratchDatabase, openDatabase } from '../../test/support/database';
 import { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
 import { EventStoreError } from './event-store.error';
 import type { RecordedEvent } from './event';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
 import { PostgresEventStore } from './postgres-event-store';
+import type { TestDatabase } from '../../test/support/database';
 
 const noted = (n: number) => ({ type: 'Noted', data: { n } });
 const note = { streamType: 'note' };
 
 describe('PostgresEventStore', () => {
-  let dataSource: DataSource;
+  let database: TestDatabase;
   let registry: InlineProjectionRegistry;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
-    dataSource = await openDataSource();
-    await dataSource.query(
+    database = await openDatabase();
+    await database.rows(
       'CREATE TABLE IF NOT EXISTS test_projection (stream_id UUID, sequence BIGINT, n INT)',
     );
     registry = new InlineProjectionRegistry();
@@ -38,13 +37,13 @@ describe('PostgresEventStore', () => {
         }
       },
     });
-    store = new PostgresEventStore(dataSource, registry);
+    store = new PostgresEventStore(database, registry);
   });
 
-  afterAll(() => dataSource.destroy());
+  afterAll(() => database.close());
 
   const projected = async (streamId: string) =>
-    dataSource.query<{ sequence: number; n: number }[]>(
+    database.rows<{ sequence: number; n: number }>(
       'SELECT sequence::int AS sequence, n FROM test_projection WHERE stream_id = $1 ORDER BY sequence',
       [streamId],
     );
@@ -183,13 +182,12 @@ describe('PostgresEventStore', () => {
 
   describe('beforeCommit', () => {
     beforeAll(() =>
-      dataSource.query('CREATE TABLE IF NOT EXISTS test_side_records (stream_id UUID, note TEXT)'),
+      database.rows('CREATE TABLE IF NOT EXISTS test_side_records (stream_id UUID, note TEXT)'),
     );
     const sideRecords = async (streamId: string) =>
-      dataSource.query<{ note: string }[]>(
-        'SELECT note FROM test_side_records WHERE stream_id = $1',
-        [streamId],
-      );
+      database.rows<{ note: string }>('SELECT note FROM test_side_records WHERE stream_id = $1', [
+        streamId,
+      ]);
 
     it('runs in the appending transaction, with the recorded events', async () => {
       const streamId = randomUUID();
@@ -414,10 +412,10 @@ describe('PostgresEventStore', () => {
     const streamId = randomUUID();
     await store.append(streamId, 0, [noted(1)], note);
     await expect(
-      dataSource.query(`UPDATE events SET payload = '{}' WHERE aggregate_id = $1`, [streamId]),
+      database.rows(`UPDATE events SET payload = '{}' WHERE aggregate_id = $1`, [streamId]),
     ).rejects.toThrow(/append-only/);
     await expect(
-      dataSource.query('DELETE FROM events WHERE aggregate_id = $1', [streamId]),
+      database.rows('DELETE FROM events WHERE aggregate_id = $1', [streamId]),
     ).rejects.toThrow(/append-only/);
     expect(await store.readStream(streamId)).toHaveLength(1);
   });
@@ -427,23 +425,17 @@ describe('migrations', () => {
   it('are safe when several processes start at once on an empty database, and idempotent', async () => {
     const scratch = await createScratchDatabase('migrations');
     try {
-      const open = () =>
-        createDataSource({
-          url: scratch.url,
-          poolSize: 2,
-          connectionTimeoutMs: 10_000,
-          migrate: true,
-        });
+      const open = () => openDatabase(scratch.url);
       const sources = await Promise.all([open(), open(), open()]);
       const again = await open(); // a restart finds nothing pending
-      const applied = await again.query<{ name: string }[]>('SELECT name FROM schema_migrations');
+      const applied = await again.rows<{ name: string }>('SELECT name FROM schema_migrations');
       expect(applied.map((m) => m.name)).toEqual(migrations.map((M) => new M().name));
-      const tables = await again.query<{ table_name: string }[]>(
+      const tables = await again.rows<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables
          WHERE table_schema = 'public' AND table_name IN ('events', 'todo_read_views') ORDER BY 1`,
       );
       expect(tables.map((t) => t.table_name)).toEqual(['events', 'todo_read_views']);
-      await Promise.all([...sources, again].map((source) => source.destroy()));
+      await Promise.all([...sources, again].map((source) => source.close()));
     } finally {
       await scratch.drop();
     }

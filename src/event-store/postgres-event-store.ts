@@ -1,8 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { ClientBase, DatabaseError } from 'pg';
-import { DataSource } from 'typeorm';
-import { pgPoolOf, queryNamed } from '../database/pg-pool';
-import type { NamedStatement } from '../database/pg-pool';
+import type { DatabaseError } from 'pg';
+import { Database } from '../database/database';
+import type { NamedStatement, Queryable } from '../database/database';
 import { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
 import type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 import { EventStore } from './event-store';
@@ -18,7 +17,6 @@ import { EVENT_STORE_OBSERVER } from './event-store-observer';
 import type { EventStoreObserver } from './event-store-observer';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
-import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
 import { UpcasterRegistry } from './upcaster';
 
 type EventRow = {
@@ -99,14 +97,13 @@ const UNIQUE_VIOLATION = '23505';
 const SEQUENCE_CONSTRAINT = 'events_pkey';
 
 /**
- * `EventStore` on PostgreSQL, on the connection pool under a TypeORM `DataSource`. Statements go
- * straight to the pg driver as named (prepared) statements: TypeORM's query runner would add
- * work to every round trip of the hottest path and nothing it needs.
+ * `EventStore` on PostgreSQL, on the process's connection pool. Every statement of the hot path
+ * is named, so each pooled connection prepares it once.
  */
 @Injectable()
 export class PostgresEventStore extends EventStore {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly projections: InlineProjectionRegistry,
     private readonly upcasters: UpcasterRegistry = new UpcasterRegistry(),
     @Optional()
@@ -121,7 +118,7 @@ export class PostgresEventStore extends EventStore {
     options: ReadStreamOptions = {},
   ): Promise<RecordedEvent<E>[]> {
     const { fromSequence, toSequence, limit, streamType } = options;
-    const rows = await queryNamed<EventRow>(this.dataSource, READ_STREAM, [
+    const { rows } = await this.database.query<EventRow>(READ_STREAM, [
       streamId,
       positive('fromSequence', fromSequence),
       positive('toSequence', toSequence),
@@ -158,68 +155,63 @@ export class PostgresEventStore extends EventStore {
     const { streamType, snapshot } = options;
     if (snapshot) positive('snapshot.schemaVersion', snapshot.schemaVersion);
 
-    const client = await pgPoolOf(this.dataSource).connect();
-    // The pool listens for errors only on idle connections. Without a listener of our own, a
-    // connection lost between two statements would crash the process with an unhandled 'error'.
-    let lost: Error | undefined;
-    const onError = (error: Error) => (lost = error);
-    client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      const recorded = await this.insert(client, streamId, streamType, expectedVersion, events);
-      const transaction = sqlTransactionOf(client);
-      await this.project(transaction, recorded);
-      if (snapshot) {
-        await client.query({
-          ...WRITE_SNAPSHOT,
-          values: [
+      const recorded = await this.database.transaction(async (transaction) => {
+        const recorded = await this.insert(
+          transaction,
+          streamId,
+          streamType,
+          expectedVersion,
+          events,
+        );
+        await this.project(transaction, recorded);
+        if (snapshot) {
+          await transaction.query(WRITE_SNAPSHOT, [
             streamId,
             streamType,
             expectedVersion + events.length,
             snapshot.schemaVersion,
             JSON.stringify(snapshot.state),
-          ],
-        });
-      }
-      await options.beforeCommit?.(transaction, recorded);
-      await client.query('COMMIT');
+          ]);
+        }
+        await options.beforeCommit?.(transaction, recorded);
+        return recorded;
+      });
       this.observer?.appended(streamId, events.length);
       return { nextExpectedVersion: expectedVersion + events.length, events: recorded };
     } catch (error) {
-      await rollbackQuietly(client);
+      // The transaction has given its connection back, so asking why on a fresh one cannot
+      // deadlock a busy pool.
       const failure = isSequenceConflict(error)
-        ? await this.refusal(client, streamId, streamType, expectedVersion)
+        ? await this.refusal(this.database, streamId, streamType, expectedVersion)
         : error;
       if (failure instanceof ConcurrencyError) this.observer?.conflicted(streamId);
       throw failure;
-    } finally {
-      client.off('error', onError);
-      // A lost connection goes back with its error, so the pool drops it instead of lending it.
-      client.release(lost);
     }
   }
 
   private async insert<E extends Event>(
-    client: ClientBase,
+    transaction: Queryable,
     streamId: string,
     streamType: string,
     expectedVersion: number,
     events: readonly NewEvent<E>[],
   ): Promise<RecordedEvent<E>[]> {
-    const result = await client.query<{ sequence: string; event_id: string; created_at: Date }>({
-      ...APPEND,
-      values: [
-        streamId,
-        expectedVersion,
-        events.map((event) => event.type),
-        events.map((event) => JSON.stringify(event.data)),
-        events.map((event) => JSON.stringify(event.metadata ?? {})),
-        events.map((event) => this.upcasters.currentVersion(event.type)),
-        streamType,
-      ],
-    });
+    const result = await transaction.query<{
+      sequence: string;
+      event_id: string;
+      created_at: Date;
+    }>(APPEND, [
+      streamId,
+      expectedVersion,
+      events.map((event) => event.type),
+      events.map((event) => JSON.stringify(event.data)),
+      events.map((event) => JSON.stringify(event.metadata ?? {})),
+      events.map((event) => this.upcasters.currentVersion(event.type)),
+      streamType,
+    ]);
     if (result.rows.length === 0) {
-      throw await this.refusal(client, streamId, streamType, expectedVersion);
+      throw await this.refusal(transaction, streamId, streamType, expectedVersion);
     }
     const rows = [...result.rows].sort((a, b) => Number(a.sequence) - Number(b.sequence));
     return events.map((event, index) => {
@@ -254,7 +246,7 @@ export class PostgresEventStore extends EventStore {
     options: ReadSnapshotOptions,
   ): Promise<Snapshot<S> | undefined> {
     const { streamType, schemaVersion, atOrBelow } = options;
-    const rows = await queryNamed<{ version: string; state: S }>(this.dataSource, READ_SNAPSHOT, [
+    const { rows } = await this.database.query<{ version: string; state: S }>(READ_SNAPSHOT, [
       streamId,
       positive('schemaVersion', schemaVersion),
       streamType,
@@ -267,17 +259,17 @@ export class PostgresEventStore extends EventStore {
 
   /**
    * Why an append that wrote nothing was refused: the stream has another type, or it is at
-   * another version. Asked on the appending transaction's own connection: taking a second one
-   * from the pool while holding this one deadlocks a busy pool (every holder waits for a free
-   * connection).
+   * another version. Asked inside the appending transaction while it still holds its connection:
+   * taking a second one from the pool while holding one deadlocks a busy pool (every holder
+   * waits for a free connection).
    */
   private async refusal(
-    client: ClientBase,
+    connection: Queryable,
     streamId: string,
     streamType: string,
     expectedVersion: number,
   ): Promise<Error> {
-    const head = await this.headOf(streamId, client);
+    const head = await this.headOf(streamId, connection);
     if (head && head.streamType !== streamType) {
       return new StreamTypeMismatchError(streamId, streamType, head.streamType);
     }
@@ -288,13 +280,13 @@ export class PostgresEventStore extends EventStore {
   /** The stream's version and type; null when it has no events, undefined when unknown. */
   private async headOf(
     streamId: string,
-    client: ClientBase,
+    connection: Queryable,
   ): Promise<{ version: number; streamType: string } | null | undefined> {
     try {
-      const { rows } = await client.query<{ version: string; stream_type: string }>({
-        ...STREAM_HEAD,
-        values: [streamId],
-      });
+      const { rows } = await connection.query<{ version: string; stream_type: string }>(
+        STREAM_HEAD,
+        [streamId],
+      );
       const row = rows[0];
       return row ? { version: Number(row.version), streamType: row.stream_type } : null;
     } catch {

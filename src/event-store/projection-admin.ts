@@ -1,15 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { DATABASE_OPTIONS } from '../database/database.options';
-import type { DatabaseOptions } from '../database/database.options';
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+import type { Connection } from '../database/database';
 import { selecting } from './event-selection';
 import { LOG_START, positionOf, readAfter } from './event-log-reader';
 import type { LogPosition } from './event-log-reader';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
 import { BATCH_LOCK, REBUILD_LOCK } from './advisory-locks';
-import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
 import {
   ProjectionNotFoundError,
   ProjectionNotParkedError,
@@ -91,25 +88,26 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 @Injectable()
 export class ProjectionAdmin {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: Database,
     private readonly inline: InlineProjectionRegistry,
     private readonly subscriptions: SubscriptionRegistry,
     private readonly upcasters: UpcasterRegistry,
-    @Inject(DATABASE_OPTIONS) private readonly database: DatabaseOptions,
   ) {}
 
   /** Every registered projection with its state and lag, inline ones first. */
   async status(): Promise<ProjectionStatus[]> {
-    const [head] = await this.dataSource.query<{ head: string }[]>(
-      'SELECT COALESCE(MAX(global_position), 0) AS head FROM events',
-    );
+    const [head] = (
+      await this.database.query<{ head: string }>(
+        'SELECT COALESCE(MAX(global_position), 0) AS head FROM events',
+      )
+    ).rows;
     const headPosition = Number(head?.head ?? 0);
     const rebuilds = new Map(
       (
-        await this.dataSource.query<(RebuildRow & { name: string })[]>(
+        await this.database.query<RebuildRow & { name: string }>(
           'SELECT name, events_processed, started_at FROM projection_rebuilds',
         )
-      ).map((row) => [
+      ).rows.map((row) => [
         row.name,
         { eventsProcessed: Number(row.events_processed), startedAt: row.started_at },
       ]),
@@ -125,20 +123,25 @@ export class ProjectionAdmin {
       ...withRebuild(rebuilds.get(projection.name)),
     }));
     for (const subscription of this.subscriptions.all()) {
-      const [row] = await this.dataSource.query<
-        { status: string; global_position: string; lag: string; dead_letters: string }[]
-      >(
-        `SELECT c.status, c.global_position,
+      const [row] = (
+        await this.database.query<{
+          status: string;
+          global_position: string;
+          lag: string;
+          dead_letters: string;
+        }>(
+          `SELECT c.status, c.global_position,
            (SELECT count(*) FROM events e
             WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) AS lag,
            (SELECT count(*) FROM projection_dead_letters d
             WHERE d.projection = c.name AND d.resolved_at IS NULL) AS dead_letters
          FROM projection_checkpoints c WHERE c.name = $1`,
-        [subscription.name],
-      );
+          [subscription.name],
+        )
+      ).rows;
       const [all] = row
         ? [undefined]
-        : await this.dataSource.query<{ count: string }[]>('SELECT count(*) FROM events');
+        : (await this.database.query<{ count: string }>('SELECT count(*) FROM events')).rows;
       statuses.push({
         name: subscription.name,
         kind: 'subscription',
@@ -155,19 +158,17 @@ export class ProjectionAdmin {
 
   /** Unresolved dead letters, oldest first; of one projection when `name` is given. */
   async deadLetters(name?: string): Promise<DeadLetter[]> {
-    const rows = await this.dataSource.query<
-      {
-        id: string;
-        projection: string;
-        global_position: string;
-        event_id: string;
-        event_type: string;
-        stream_id: string;
-        attempts: number;
-        error: string;
-        parked_at: Date;
-      }[]
-    >(
+    const { rows } = await this.database.query<{
+      id: string;
+      projection: string;
+      global_position: string;
+      event_id: string;
+      event_type: string;
+      stream_id: string;
+      attempts: number;
+      error: string;
+      parked_at: Date;
+    }>(
       `SELECT id, projection, global_position, event_id, event_type, stream_id, attempts, error, parked_at
        FROM projection_dead_letters
        WHERE resolved_at IS NULL AND ($1::text IS NULL OR projection = $1)
@@ -195,8 +196,8 @@ export class ProjectionAdmin {
    */
   async resume(name: string, options: { skip?: boolean } = {}): Promise<void> {
     if (!this.subscriptions.find(name)) throw this.notFound(name);
-    await this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<{ status: string }[]>(
+    await this.database.transaction(async (manager) => {
+      const { rows } = await manager.query<{ status: string }>(
         'SELECT status FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
         [name],
       );
@@ -238,15 +239,14 @@ export class ProjectionAdmin {
     const target = this.rebuildable(name);
     const batchSize = options.batchSize ?? 500;
     const started = Date.now();
-    const client = new Client({
-      connectionString: this.database.url,
-      connectionTimeoutMillis: this.database.connectionTimeoutMs,
-      application_name: 'todo-service-rebuild',
-    });
-    client.on('error', () => undefined); // surfaces as the failing query's error instead
-    await client.connect();
-    try {
-      // Held for the whole rebuild and released with the connection, even if this process dies.
+    // One pooled connection for the whole rebuild: it holds the rebuild's session lock.
+    return this.database.withConnection(async (client) => {
+      // A rebuild runs long statements and waits for writers at the swap; the pool's limits
+      // are for requests. Both settings end with the lending of the connection.
+      await client.query('SET statement_timeout = 0');
+      await client.query('SET lock_timeout = 0');
+      // Held for the whole rebuild; released when the connection goes back to the pool, or with
+      // the connection if this process dies.
       const { rows: locked } = await client.query<{ locked: boolean }>(
         'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
         [REBUILD_LOCK, target.name],
@@ -300,13 +300,11 @@ export class ProjectionAdmin {
       processed += await this.swap(client, target, live, shadow, position);
       report();
       return { processed, resumed, seconds: (Date.now() - started) / 1000 };
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    });
   }
 
   private async prepareShadow(
-    client: Client,
+    client: Connection,
     target: Rebuildable,
     live: string,
     shadow: string,
@@ -350,7 +348,7 @@ export class ProjectionAdmin {
 
   /** The final transaction: catch up, then swap the shadow tables in. Returns events caught up. */
   private async swap(
-    client: Client,
+    client: Connection,
     target: Rebuildable,
     live: string,
     shadow: string,
@@ -428,7 +426,7 @@ export class ProjectionAdmin {
 
   /** Indexes of a table, each definition without its name and table, to match copies. */
   private async indexesOf(
-    client: Client,
+    client: Connection,
     schema: string,
     table: string,
   ): Promise<{ name: string; definition: string }[]> {
@@ -447,7 +445,7 @@ export class ProjectionAdmin {
     }));
   }
 
-  private async useShadow(client: Client, shadow: string, live: string): Promise<void> {
+  private async useShadow(client: Connection, shadow: string, live: string): Promise<void> {
     // SET LOCAL: the handler's unqualified table names resolve to the shadow copies for this
     // transaction only; everything else (events included) still comes from the live schema.
     await client.query(`SET LOCAL search_path TO ${quote(shadow)}, ${quote(live)}`);
@@ -462,7 +460,7 @@ export class ProjectionAdmin {
     if (wanted.length > 0) await target.apply(tx, wanted);
   }
 
-  private async liveSchema(client: Client, target: Rebuildable): Promise<string> {
+  private async liveSchema(client: Connection, target: Rebuildable): Promise<string> {
     const [row] = (await client.query<{ schema: string }>('SELECT current_schema() AS schema'))
       .rows;
     const schema = row?.schema;
@@ -480,18 +478,10 @@ export class ProjectionAdmin {
   }
 
   private async inTransaction<T>(
-    client: Client,
+    client: Connection,
     work: (tx: SqlTransaction) => Promise<T>,
   ): Promise<T> {
-    await client.query('BEGIN');
-    try {
-      const result = await work(sqlTransactionOf(client));
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await rollbackQuietly(client);
-      throw error;
-    }
+    return client.transaction(work);
   }
 
   private rebuildable(name: string): Rebuildable {

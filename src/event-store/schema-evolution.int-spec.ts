@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import type { DataSource as DataSourceType } from 'typeorm';
-import { createScratchDatabase, openDataSource } from '../../test/support/database';
+import { Client } from 'pg';
+import { createScratchDatabase, openDatabase } from '../../test/support/database';
+import type { TestDatabase } from '../../test/support/database';
 import { waitFor } from '../../test/support/wait-for';
+import { runMigrations } from '../database/data-source';
 import { InitialSchema1764230400000 } from '../database/migrations/1764230400000-initial-schema';
 import { LOG_START, readAfter } from './event-log-reader';
 import { InlineProjectionRegistry } from './inline-projection';
@@ -12,13 +13,13 @@ import { UpcasterRegistry } from './upcaster';
 jest.setTimeout(60_000);
 
 describe('schema evolution', () => {
-  let dataSource: DataSourceType;
+  let database: TestDatabase;
 
   beforeAll(async () => {
-    dataSource = await openDataSource();
+    database = await openDatabase();
   });
 
-  afterAll(() => dataSource.destroy());
+  afterAll(() => database.close());
 
   it('stores a v1 payload written with raw SQL and reads it back as v2; new events are written as v2', async () => {
     const type = `Priced_${randomBytes(4).toString('hex')}`;
@@ -28,9 +29,9 @@ describe('schema evolution', () => {
       fromVersion: 1,
       upcast: (data) => ({ price: { amount: data.cents, currency: 'EUR' } }),
     });
-    const store = new PostgresEventStore(dataSource, new InlineProjectionRegistry(), upcasters);
+    const store = new PostgresEventStore(database, new InlineProjectionRegistry(), upcasters);
     const streamId = randomUUID();
-    await dataSource.query(
+    await database.rows(
       `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, schema_version)
        VALUES ($1, 1, 'product', $2, '{"cents": 250}', 1)`,
       [streamId, type],
@@ -45,25 +46,20 @@ describe('schema evolution', () => {
       { price: { amount: 250, currency: 'EUR' } },
       { price: { amount: 99, currency: 'USD' } },
     ]);
-    const stored = await dataSource.query<{ schema_version: number; payload: unknown }[]>(
+    const stored = await database.rows<{ schema_version: number; payload: unknown }>(
       'SELECT schema_version, payload FROM events WHERE aggregate_id = $1 ORDER BY sequence',
       [streamId],
     );
     // Subscribers read it in the current shape too.
-    const [first] = await dataSource.query<{ tx: string; position: string }[]>(
+    const [first] = await database.rows<{ tx: string; position: string }>(
       `SELECT transaction_id::text AS tx, global_position AS position FROM events
        WHERE aggregate_id = $1 AND sequence = 1`,
       [streamId],
     );
     const followed = await waitFor('the v1 event below the horizon', async () => {
-      const [event] = await dataSource.transaction((manager) =>
+      const [event] = await database.transaction((manager) =>
         readAfter(
-          {
-            query: async <Row>(sql: string, parameters?: readonly unknown[]) => {
-              const rows = await manager.query<Row[]>(sql, [...(parameters ?? [])]);
-              return { rows, rowCount: rows.length };
-            },
-          },
+          manager,
           upcasters,
           { transactionId: first?.tx ?? '0', globalPosition: Number(first?.position) - 1 },
           1,
@@ -88,14 +84,9 @@ describe('the global-order migration', () => {
   it('gives events written before it positions, a transaction id and schema version 1', async () => {
     const scratch = await createScratchDatabase('global_order');
     try {
-      const old = new DataSource({
-        type: 'postgres',
-        url: scratch.url,
-        migrations: [InitialSchema1764230400000],
-        migrationsTableName: 'schema_migrations',
-      });
-      await old.initialize();
-      await old.runMigrations();
+      await runMigrations(scratch.url, [InitialSchema1764230400000]);
+      const old = new Client({ connectionString: scratch.url });
+      await old.connect();
       const streamId = randomUUID();
       for (let sequence = 1; sequence <= 3; sequence++) {
         await old.query(
@@ -103,25 +94,13 @@ describe('the global-order migration', () => {
           [streamId, sequence, JSON.stringify({ n: sequence })],
         );
       }
-      await old.destroy();
+      await old.end();
 
-      const migrated = await openDataSource(scratch.url);
+      const migrated = await openDatabase(scratch.url);
       try {
         const upcasters = new UpcasterRegistry();
         const read = () =>
-          migrated.transaction((manager) =>
-            readAfter(
-              {
-                query: async <Row>(sql: string, parameters?: readonly unknown[]) => {
-                  const rows = await manager.query<Row[]>(sql, [...(parameters ?? [])]);
-                  return { rows, rowCount: rows.length };
-                },
-              },
-              upcasters,
-              LOG_START,
-              10,
-            ),
-          );
+          migrated.transaction((manager) => readAfter(manager, upcasters, LOG_START, 10));
         // Transactions that started before the migration's (in any database of the server)
         // hold its events back until they end: that is the gap-safety at work.
         const events = await waitFor('the migrated events', async () => {
@@ -142,7 +121,7 @@ describe('the global-order migration', () => {
         await store.append(streamId, 3, [{ type: 'New', data: {} }], { streamType: 'todo' });
         expect(await store.readStream(streamId)).toHaveLength(4);
       } finally {
-        await migrated.destroy();
+        await migrated.close();
       }
     } finally {
       await scratch.drop();

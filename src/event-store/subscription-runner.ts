@@ -11,8 +11,10 @@ import { UpcasterRegistry } from './upcaster';
 
 /**
  * Starts a worker for every registered subscription once the application is up, and stops them
- * before it shuts down. Each worker uses its own connection (it holds a session lock and
- * LISTENs), so the HTTP pool is never taken by background work.
+ * before it shuts down. Each worker uses a plain connection of its own, outside `Database`'s
+ * pool: the only such connections at run time. It LISTENs and holds a session lock for as long
+ * as the worker runs, which a pooled connection must not keep, and the pool serving requests is
+ * never taken by background work.
  */
 @Injectable()
 export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
-import { openDataSource, testDatabaseUrl } from '../../test/support/database';
+import { openDatabase, testDatabaseUrl } from '../../test/support/database';
 import { pause, waitFor } from '../../test/support/wait-for';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
@@ -13,6 +12,7 @@ import { NOTIFY_LOCK } from './advisory-locks';
 import { DEFAULT_SUBSCRIPTION_OPTIONS } from './subscription-options';
 import { SubscriptionWorker } from './subscription-worker';
 import { UpcasterRegistry } from './upcaster';
+import type { TestDatabase } from '../../test/support/database';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const options = {
@@ -26,23 +26,23 @@ const options = {
 jest.setTimeout(60_000);
 
 describe('subscriptions', () => {
-  let dataSource: DataSource;
+  let database: TestDatabase;
   let store: PostgresEventStore;
   const upcasters = new UpcasterRegistry();
   const workers: SubscriptionWorker[] = [];
   const backendPids = new Map<SubscriptionWorker, number>();
 
   beforeAll(async () => {
-    dataSource = await openDataSource();
-    store = new PostgresEventStore(dataSource, new InlineProjectionRegistry(), upcasters);
-    await dataSource.query(
+    database = await openDatabase();
+    store = new PostgresEventStore(database, new InlineProjectionRegistry(), upcasters);
+    await database.rows(
       'CREATE TABLE IF NOT EXISTS test_subscription_effects (subscription TEXT, position BIGINT, n INT, instance TEXT)',
     );
   });
 
   afterAll(async () => {
     await Promise.all(workers.map((worker) => worker.stop()));
-    await dataSource.destroy();
+    await database.close();
   });
 
   const unique = () => randomBytes(5).toString('hex');
@@ -94,7 +94,7 @@ describe('subscriptions', () => {
   }
 
   const effects = (name: string) =>
-    dataSource.query<{ n: number; position: string; instance: string }[]>(
+    database.rows<{ n: number; position: string; instance: string }>(
       'SELECT n, position, instance FROM test_subscription_effects WHERE subscription = $1 ORDER BY position',
       [name],
     );
@@ -149,7 +149,7 @@ describe('subscriptions', () => {
         await other.query('BEGIN');
         await other.query('SELECT pg_advisory_xact_lock($1)', [NOTIFY_LOCK]);
         await appendOne(type, 2);
-        const holders = await dataSource.query<{ count: string }[]>(
+        const holders = await database.rows<{ count: string }>(
           `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
           [NOTIFY_LOCK],
         );
@@ -221,7 +221,7 @@ describe('subscriptions', () => {
 
       await pause(400); // several polls and notifications
       expect(seen.map((e) => e.n)).toEqual([-1]);
-      const positions = await dataSource.query<{ n: number; position: string }[]>(
+      const positions = await database.rows<{ n: number; position: string }>(
         `SELECT (payload->>'n')::int AS n, global_position AS position FROM events
          WHERE event_type = $1 ORDER BY global_position`,
         [type],
@@ -250,7 +250,7 @@ describe('subscriptions', () => {
     await pause(200);
     expect(failuresLeft).toBeLessThan(1); // both failing attempts happened
     expect((await effects(name)).map((e) => e.n)).toEqual([1, 2, 3, 4, 5, 6]);
-    const [checkpoint] = await dataSource.query<{ global_position: string; status: string }[]>(
+    const [checkpoint] = await database.rows<{ global_position: string; status: string }>(
       'SELECT global_position, status FROM projection_checkpoints WHERE name = $1',
       [name],
     );
@@ -269,11 +269,10 @@ describe('subscriptions', () => {
     for (let n = 1; n <= 3; n++) await appendOne(type, n);
 
     const admin = new ProjectionAdmin(
-      dataSource,
+      database,
       new InlineProjectionRegistry(),
       subscriptions,
       upcasters,
-      { url: testDatabaseUrl(), poolSize: 1, connectionTimeoutMs: 5000, migrate: false },
     );
     const status = await waitFor('the subscription to park', async () => {
       const found = (await admin.status()).find((s) => s.name === broken);
@@ -311,7 +310,7 @@ describe('subscriptions', () => {
     expect(new Set((await effects(name)).map((e) => e.instance))).toEqual(new Set(['first']));
 
     // The leader's connection dies (as when its process is killed): its lock goes with it.
-    await dataSource.query('SELECT pg_terminate_backend($1)', [backendPids.get(first)]);
+    await database.rows('SELECT pg_terminate_backend($1)', [backendPids.get(first)]);
     await first.stop();
     for (let n = 6; n <= 8; n++) await appendOne(type, n);
     await waitFor('the standby to take over', async () => (await effects(name)).length >= 8);

@@ -1,6 +1,14 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from 'pg';
-import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../src/database/data-source';
+import { Database } from '../../src/database/database';
+import type {
+  Connection,
+  PoolUsage,
+  QueryResult,
+  Queryable,
+  Statement,
+} from '../../src/database/database';
+import { connectDatabase } from '../../src/database/database.module';
 
 /** The run's database (created by the global setup). */
 export function testDatabaseUrl(): string {
@@ -9,9 +17,64 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-/** A migrated DataSource on the run's database. Tests isolate by fresh ids, not by truncation. */
-export function openDataSource(url = testDatabaseUrl()): Promise<DataSource> {
-  return createDataSource({ url, poolSize: 20, connectionTimeoutMs: 10_000, migrate: true });
+/** The service's `Database`, plus what tests want: rows straight away, and closing. */
+export class TestDatabase extends Database {
+  constructor(
+    private readonly inner: Database,
+    private readonly onClose: () => Promise<void> = () => Promise.resolve(),
+  ) {
+    super();
+  }
+
+  query<Row = Record<string, unknown>>(
+    statement: Statement,
+    values?: readonly unknown[],
+  ): Promise<QueryResult<Row>> {
+    return this.inner.query<Row>(statement, values);
+  }
+
+  transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
+    return this.inner.transaction(work);
+  }
+
+  withConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
+    return this.inner.withConnection(work);
+  }
+
+  usage(): PoolUsage {
+    return this.inner.usage();
+  }
+
+  /** The rows of one statement. */
+  async rows<Row = Record<string, unknown>>(
+    statement: Statement,
+    values?: readonly unknown[],
+  ): Promise<Row[]> {
+    return (await this.inner.query<Row>(statement, values)).rows;
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+/**
+ * A migrated pool on the run's database (or `url`), as the service opens it. Tests isolate by
+ * fresh ids, not by truncation.
+ */
+export async function openDatabase(url = testDatabaseUrl()): Promise<TestDatabase> {
+  const database = await connectDatabase({
+    url,
+    poolSize: 20,
+    connectionTimeoutMs: 10_000,
+    migrate: true,
+  });
+  return new TestDatabase(database, () => database.close());
+}
+
+/** The pool of a running app (closed with the app). */
+export function databaseOf(app: INestApplicationContext): TestDatabase {
+  return new TestDatabase(app.get(Database));
 }
 
 /** Creates an empty database beside the run's one; returns its URL and a function that drops it. */

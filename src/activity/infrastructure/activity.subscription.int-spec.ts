@@ -1,41 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, QueryRunner } from 'typeorm';
-import { openDataSource } from '../../../test/support/database';
+import { Client } from 'pg';
+import { openDatabase, testDatabaseUrl } from '../../../test/support/database';
 import type { PositionedEvent, SqlTransaction, SubscriptionRegistry } from '../../event-store';
 import type { ConsumedTodoEvent } from '../application/todo-events.contract';
 import { ActivitySubscription } from './activity.subscription';
 
 describe('ActivitySubscription (one statement per batch)', () => {
-  let dataSource: DataSource;
-  let runner: QueryRunner;
+  // A plain connection whose transaction spans a test and is rolled back after it.
+  let runner: Client;
   let tx: SqlTransaction;
   const subscription = new ActivitySubscription({} as SubscriptionRegistry);
 
-  beforeAll(async () => {
-    dataSource = await openDataSource();
-  });
+  // Migrated as the service does it.
+  beforeAll(async () => (await openDatabase()).close());
 
   beforeEach(async () => {
-    runner = dataSource.createQueryRunner();
-    await runner.startTransaction();
+    runner = new Client({ connectionString: testDatabaseUrl() });
+    await runner.connect();
+    await runner.query('BEGIN');
     tx = {
-      query: async <Row>(sql: string, parameters?: readonly unknown[]) => {
-        const result = (await runner.query(sql, parameters as unknown[], true)) as {
-          records: Row[];
-          affected?: number;
-        };
-        return { rows: result.records, rowCount: result.affected ?? 0 };
+      query: async <Row>(sql: string | { text: string }, parameters?: readonly unknown[]) => {
+        const text = typeof sql === 'string' ? sql : sql.text;
+        const result = await runner.query<Row & Record<string, unknown>>(text, [
+          ...(parameters ?? []),
+        ]);
+        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
       },
     };
   });
 
   afterEach(async () => {
     // Each test sees only its own rows: nothing it writes outlives it.
-    await runner.rollbackTransaction();
-    await runner.release();
+    await runner.query('ROLLBACK');
+    await runner.end();
   });
-
-  afterAll(() => dataSource.destroy());
 
   let position = 9_000_000_000;
   function event(

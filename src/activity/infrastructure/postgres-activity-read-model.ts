@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database } from '../../database/database';
 import { ActivityReadModel } from '../application/activity-read-model';
 import type { ActivityChange, ActivityItem, DailyActivity } from '../application/activity-view';
 
 @Injectable()
 export class PostgresActivityReadModel extends ActivityReadModel {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly database: Database) {
     super();
   }
 
   async daily(from: string, to: string): Promise<DailyActivity[]> {
-    const rows = await this.dataSource.query<{ day: string; created: number; completed: number }[]>(
+    const { rows } = await this.database.query<{ day: string; created: number; completed: number }>(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, created, completed
        FROM activity_daily_counts WHERE day BETWEEN $1::date AND $2::date ORDER BY day`,
       [from, to],
@@ -19,15 +19,13 @@ export class PostgresActivityReadModel extends ActivityReadModel {
   }
 
   async feed(limit: number): Promise<ActivityItem[]> {
-    const rows = await this.dataSource.query<
-      {
-        global_position: string;
-        todo_id: string;
-        change: ActivityChange;
-        title: string | null;
-        occurred_at: Date;
-      }[]
-    >(
+    const { rows } = await this.database.query<{
+      global_position: string;
+      todo_id: string;
+      change: ActivityChange;
+      title: string | null;
+      occurred_at: Date;
+    }>(
       `SELECT global_position, todo_id, change, title, occurred_at
        FROM activity_feed ORDER BY global_position DESC LIMIT $1`,
       [limit],

@@ -1,13 +1,13 @@
-import type { DataSource } from 'typeorm';
-import { openDataSource } from '../../../test/support/database';
+import { openDatabase } from '../../../test/support/database';
+import type { TestDatabase } from '../../../test/support/database';
 import { InlineProjectionRegistry } from '../inline-projection';
 import { PostgresEventStore } from '../postgres-event-store';
 import { eventStoreContract } from './event-store.contract';
 
-let dataSource: DataSource | undefined;
-afterAll(() => dataSource?.destroy());
+let database: TestDatabase | undefined;
+afterAll(() => database?.close());
 
 eventStoreContract('PostgreSQL', async () => {
-  dataSource = await openDataSource();
-  return new PostgresEventStore(dataSource, new InlineProjectionRegistry());
+  database = await openDatabase();
+  return new PostgresEventStore(database, new InlineProjectionRegistry());
 });

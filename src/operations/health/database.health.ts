@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
+import { Database } from '../../database/database';
 import { ReadinessChecks } from './readiness-checks';
 
 const PING_TIMEOUT_MS = 2000;
@@ -11,7 +11,7 @@ const PING_TIMEOUT_MS = 2000;
 @Injectable()
 export class DatabaseHealth implements OnModuleInit {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Database) private readonly database: Database,
     private readonly indicators: HealthIndicatorService,
     private readonly readiness: ReadinessChecks,
   ) {}
@@ -25,7 +25,7 @@ export class DatabaseHealth implements OnModuleInit {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.dataSource.query('SELECT 1'),
+        this.database.query('SELECT 1'),
         new Promise((_resolve, reject) => {
           timer = setTimeout(
             () => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)),

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { DataSource } from 'typeorm';
-import { pgPoolOf } from '../../database/pg-pool';
+import { Database } from '../../database/database';
 import type { EventStoreObserver } from '../../event-store';
 
 /**
@@ -46,18 +45,17 @@ export class MetricsService implements EventStoreObserver {
     registers: [this.registry],
   });
 
-  constructor(@Inject(DataSource) dataSource: DataSource) {
-    const pool = () => (dataSource.isInitialized ? pgPoolOf(dataSource) : undefined);
+  constructor(@Inject(Database) database: Database) {
     new Gauge({
       name: 'db_pool_connections',
       help: 'Connections of the PostgreSQL pool: total open, idle, and requests waiting for one.',
       labelNames: ['state'] as const,
       registers: [this.registry],
       collect() {
-        const current = pool();
-        this.set({ state: 'total' }, current?.totalCount ?? 0);
-        this.set({ state: 'idle' }, current?.idleCount ?? 0);
-        this.set({ state: 'waiting' }, current?.waitingCount ?? 0);
+        const usage = database.usage();
+        this.set({ state: 'total' }, usage.total);
+        this.set({ state: 'idle' }, usage.idle);
+        this.set({ state: 'waiting' }, usage.waiting);
       },
     });
     collectDefaultMetrics({ register: this.registry });

@@ -1,8 +1,7 @@
-import type { DataSource } from 'typeorm';
-import { createDataSource } from '../../database/data-source';
-import { createScratchDatabase } from '../../../test/support/database';
+import { createScratchDatabase, openDatabase } from '../../../test/support/database';
 import type { TodoListPosition } from '../application/todo-read-model';
 import { PostgresTodoReadModel, listStatement } from './postgres-todo-read-model';
+import type { TestDatabase } from '../../../test/support/database';
 
 type PlanNode = {
   'Node Type': string;
@@ -19,19 +18,14 @@ function nodesOf(plan: PlanNode): PlanNode[] {
 describe('PostgresTodoReadModel on a large table', () => {
   const ROWS = 50_000;
   let scratch: { url: string; drop: () => Promise<void> };
-  let dataSource: DataSource;
+  let database: TestDatabase;
   let readModel: PostgresTodoReadModel;
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('read_model_plans');
-    dataSource = await createDataSource({
-      url: scratch.url,
-      poolSize: 2,
-      connectionTimeoutMs: 10_000,
-      migrate: true,
-    });
+    database = await openDatabase(scratch.url);
     // Groups of three share a creation time, so the id must break ties.
-    await dataSource.query(
+    await database.rows(
       `INSERT INTO todo_read_views (id, title, completed, version, created_at, updated_at)
        SELECT gen_random_uuid(), 'todo ' || i, i % 4 = 0, 1,
               timestamptz '2026-01-01' + ((i / 3) * interval '1 millisecond') + interval '1 microsecond',
@@ -39,12 +33,12 @@ describe('PostgresTodoReadModel on a large table', () => {
        FROM generate_series(1, $1) AS i`,
       [ROWS],
     );
-    await dataSource.query('ANALYZE todo_read_views');
-    readModel = new PostgresTodoReadModel(dataSource);
+    await database.rows('ANALYZE todo_read_views');
+    readModel = new PostgresTodoReadModel(database);
   }, 60_000);
 
   afterAll(async () => {
-    await dataSource?.destroy();
+    await database?.close();
     await scratch?.drop();
   });
 
@@ -83,10 +77,10 @@ describe('PostgresTodoReadModel on a large table', () => {
     '%s: read in order from an index, no sequential scan, no sort',
     async (_c, completed, after) => {
       const [statement, parameters] = listStatement(21, completed, after);
-      const [{ 'QUERY PLAN': plans }] = await dataSource.query<Explained>(
+      const [{ 'QUERY PLAN': plans }] = (await database.rows(
         `EXPLAIN (FORMAT JSON) ${statement.text}`,
         parameters,
-      );
+      )) as Explained;
       expectOrderedIndexRead(plans[0].Plan);
     },
   );
@@ -95,8 +89,7 @@ describe('PostgresTodoReadModel on a large table', () => {
   // generic plan that ignores the parameters' values: that plan must read in order too.
   it.each(cases)('%s: the generic plan reads in order as well', async (_c, completed, after) => {
     const [statement, parameters] = listStatement(21, completed, after);
-    const runner = dataSource.createQueryRunner();
-    try {
+    await database.withConnection(async (runner) => {
       await runner.query('SET plan_cache_mode = force_generic_plan');
       await runner.query(`PREPARE generic_list AS ${statement.text}`);
       // EXECUTE takes its arguments as SQL, not as bound parameters.
@@ -105,19 +98,17 @@ describe('PostgresTodoReadModel on a large table', () => {
           typeof value === 'string' ? `'${value.replaceAll("'", "''")}'` : String(value),
         )
         .join(', ');
-      const [{ 'QUERY PLAN': plans }] = (await runner.query(
-        `EXPLAIN (FORMAT JSON) EXECUTE generic_list(${literals})`,
-      )) as Explained;
+      const [{ 'QUERY PLAN': plans }] = (
+        await runner.query(`EXPLAIN (FORMAT JSON) EXECUTE generic_list(${literals})`)
+      ).rows as Explained;
       expectOrderedIndexRead(plans[0].Plan);
-    } finally {
-      await runner.query('DEALLOCATE generic_list').catch(() => undefined);
-      await runner.query('RESET plan_cache_mode').catch(() => undefined);
-      await runner.release();
-    }
+      // The setting ends with the lending; a prepared statement would outlive it.
+      await runner.query('DEALLOCATE generic_list');
+    });
   });
 
   it('pages through every row exactly once, in order, ties broken by id', async () => {
-    const expected = await dataSource.query<{ id: string }[]>(
+    const expected = await database.rows<{ id: string }>(
       'SELECT id FROM todo_read_views WHERE completed ORDER BY created_at DESC, id DESC',
     );
     const seen: string[] = [];

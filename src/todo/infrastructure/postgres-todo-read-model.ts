@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { queryNamed } from '../../database/pg-pool';
-import type { NamedStatement } from '../../database/pg-pool';
+import { Database } from '../../database/database';
+import type { NamedStatement } from '../../database/database';
 import { TodoReadModel } from '../application/todo-read-model';
 import type {
   TodoListFilter,
@@ -68,23 +67,23 @@ const IS_DELETED: NamedStatement = {
 
 @Injectable()
 export class PostgresTodoReadModel extends TodoReadModel {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly database: Database) {
     super();
   }
 
   async findById(id: string): Promise<TodoView | undefined> {
-    const rows = await queryNamed<TodoRow>(this.dataSource, FIND_BY_ID, [id]);
+    const { rows } = await this.database.query<TodoRow>(FIND_BY_ID, [id]);
     return rows[0] && toView(rows[0]);
   }
 
   async isDeleted(id: string): Promise<boolean> {
-    return (await queryNamed(this.dataSource, IS_DELETED, [id])).length > 0;
+    return (await this.database.query(IS_DELETED, [id])).rows.length > 0;
   }
 
   async list({ completed, limit, after }: TodoListFilter): Promise<TodoListPage> {
     // One row more than asked tells whether another page follows.
     const [statement, parameters] = listStatement(limit + 1, completed, after);
-    const rows = await queryNamed<TodoRow>(this.dataSource, statement, parameters);
+    const { rows } = await this.database.query<TodoRow>(statement, parameters);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {

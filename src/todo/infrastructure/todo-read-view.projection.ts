@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { InlineProjectionRegistry } from '../../event-store';
 import type { InlineProjection, RecordedEvent, SqlTransaction } from '../../event-store';
-import type { NamedStatement } from '../../database/pg-pool';
+import type { NamedStatement } from '../../database/database';
 import { TODO_EVENT_TYPES } from '../domain/todo.events';
 import type { TodoEvent } from '../domain/todo.events';
 

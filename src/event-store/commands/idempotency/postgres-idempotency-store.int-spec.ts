@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { openDataSource } from '../../../../test/support/database';
+import { openDatabase } from '../../../../test/support/database';
+import type { TestDatabase } from '../../../../test/support/database';
 import { InlineProjectionRegistry } from '../../inline-projection';
 import { PostgresEventStore } from '../../postgres-event-store';
 import { DeciderCommandHandler } from '../command-handler';
@@ -16,18 +16,18 @@ const notes: Decider<number, number, Noted> = {
 };
 
 describe('Idempotency on PostgreSQL, through the generic command handler', () => {
-  let dataSource: DataSource;
+  let database: TestDatabase;
   let store: PostgresEventStore;
   let idempotency: PostgresIdempotencyStore;
   let handler: DeciderCommandHandler;
 
   beforeAll(async () => {
-    dataSource = await openDataSource();
-    store = new PostgresEventStore(dataSource, new InlineProjectionRegistry());
-    idempotency = new PostgresIdempotencyStore(dataSource);
+    database = await openDatabase();
+    store = new PostgresEventStore(database, new InlineProjectionRegistry());
+    idempotency = new PostgresIdempotencyStore(database);
     handler = new DeciderCommandHandler(store, idempotency);
   });
-  afterAll(() => dataSource.destroy());
+  afterAll(() => database.close());
 
   it('records key, fingerprint, stream, type, resulting version and outcome with the events', async () => {
     const id = randomUUID();

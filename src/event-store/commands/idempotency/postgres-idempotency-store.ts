@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Database } from '../../../database/database';
 import type { SqlTransaction } from '../../inline-projection';
 import { IdempotencyKeyInFlightError } from './idempotency.errors';
 import { IdempotencyKeyTakenSignal, IdempotencyStore } from './idempotency-store';
@@ -42,12 +42,12 @@ type Row = {
 
 @Injectable()
 export class PostgresIdempotencyStore extends IdempotencyStore {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(private readonly database: Database) {
     super();
   }
 
   async find(key: string): Promise<IdempotencyRecord | undefined> {
-    const rows: Row[] = await this.dataSource.query(FIND, [key]);
+    const { rows } = await this.database.query<Row>(FIND, [key]);
     const row = rows[0];
     return (
       row && {
@@ -89,7 +89,7 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
   }
 
   async deleteExpired(limit: number): Promise<number> {
-    const result: [unknown[], number] = await this.dataSource.query(DELETE_EXPIRED, [limit]);
-    return result[1];
+    const { rowCount } = await this.database.query(DELETE_EXPIRED, [limit]);
+    return rowCount;
   }
 }

@@ -1,9 +1,9 @@
 import { databaseFaultOf } from './database-unavailable';
 
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
-/** TypeORM wraps the driver's error in a QueryFailedError with `driverError`. */
+/** A caller that adds context keeps the driver's error as its cause. */
 const wrapped = (driverError: Error) =>
-  Object.assign(new Error(driverError.message), { name: 'QueryFailedError', driverError });
+  new Error(`while appending: ${driverError.message}`, { cause: driverError });
 
 describe('databaseFaultOf', () => {
   it.each([
@@ -14,10 +14,6 @@ describe('databaseFaultOf', () => {
     ['connection refused', withCode('ECONNREFUSED')],
     ['connection reset', withCode('ECONNRESET')],
     ['connection dropped', new Error('Connection terminated unexpectedly')],
-    [
-      'broken transaction runner',
-      new Error('Query runner already released. Cannot run queries anymore.'),
-    ],
     ['refused inside an AggregateError', new AggregateError([withCode('ECONNREFUSED')])],
   ])('%s → database-unavailable', (_name, error) => {
     expect(databaseFaultOf(error)?.slug).toBe('database-unavailable');

@@ -35,9 +35,6 @@ const DRIVER_MESSAGES: [RegExp, DatabaseFault['slug']][] = [
   [/connection error and is not queryable/i, 'database-unavailable'],
   [/Client was closed and is not queryable/i, 'database-unavailable'],
   [/Cannot use a pool after calling end/i, 'database-unavailable'],
-  // TypeORM releases a transaction's query runner when its connection reports an error (the
-  // server went away mid-transaction); the next statement on it then fails with this.
-  [/Query runner already released/i, 'database-unavailable'],
 ];
 
 const UNAVAILABLE: DatabaseFault = {
@@ -83,9 +80,9 @@ export function databaseFaultOf(error: unknown): DatabaseFault | undefined {
   return undefined;
 }
 
-type ErrorLike = { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+type ErrorLike = { code?: unknown; message?: unknown; cause?: unknown };
 
-/** The error, the driver error TypeORM wraps, and their causes, a few levels deep. */
+/** The error and its causes, a few levels deep. */
 function causes(error: unknown): ErrorLike[] {
   const found: ErrorLike[] = [];
   const queue: unknown[] = [error];
@@ -94,7 +91,7 @@ function causes(error: unknown): ErrorLike[] {
     if (typeof next !== 'object' || next === null) continue;
     const candidate = next as ErrorLike;
     found.push(candidate);
-    queue.push(candidate.driverError, candidate.cause);
+    queue.push(candidate.cause);
     if (next instanceof AggregateError) queue.push(...(next.errors as unknown[]));
   }
   return found;

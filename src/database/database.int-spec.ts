@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { openDatabase } from '../../test/support/database';
+import type { TestDatabase } from '../../test/support/database';
+
+describe('Database (the one pool)', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await openDatabase();
+    await database.query('CREATE TABLE IF NOT EXISTS test_database_rows (id UUID PRIMARY KEY)');
+  });
+
+  afterAll(() => database.close());
+
+  const exists = async (id: string) =>
+    (await database.rows('SELECT 1 FROM test_database_rows WHERE id = $1', [id])).length === 1;
+
+  it('runs named statements and reports rows and row counts', async () => {
+    const statement = { name: 'test_database_echo', text: 'SELECT $1::int AS n' };
+    for (const n of [1, 2]) {
+      await expect(database.query(statement, [n])).resolves.toEqual({
+        rows: [{ n }],
+        rowCount: 1,
+      });
+    }
+  });
+
+  it('commits a transaction that resolves and rolls back one that throws, passing its error on', async () => {
+    const kept = randomUUID();
+    const dropped = randomUUID();
+    await database.transaction((tx) =>
+      tx.query('INSERT INTO test_database_rows VALUES ($1)', [kept]),
+    );
+    const failure = new Error('changed my mind');
+    await expect(
+      database.transaction(async (tx) => {
+        await tx.query('INSERT INTO test_database_rows VALUES ($1)', [dropped]);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await exists(kept)).toBe(true);
+    expect(await exists(dropped)).toBe(false);
+  });
+
+  it('gives a lent connection back without the session state its borrower left', async () => {
+    const lockKey = 7_000_000_000 + Math.floor(Math.random() * 1_000_000);
+    await database.withConnection(async (connection) => {
+      await connection.query('SET statement_timeout = 123456');
+      await connection.query('SELECT pg_advisory_lock($1)', [lockKey]);
+    });
+    // Whichever pooled connection answers, none keeps the setting, and the lock is free.
+    const settings = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        database.withConnection(
+          async (connection) =>
+            (await connection.query<{ value: string }>('SHOW statement_timeout')).rows[0]?.value,
+        ),
+      ),
+    );
+    expect(settings).not.toContain('123456ms');
+    // Whichever connection the pool lends now, the lock is free only if the first borrower let go.
+    const free = await database.withConnection(
+      async (connection) =>
+        (
+          await connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [
+            lockKey,
+          ])
+        ).rows[0]?.locked,
+    );
+    expect(free).toBe(true);
+  });
+
+  it('gives a connection back even when its borrower fails, and the pool keeps serving', async () => {
+    for (let i = 0; i < 30; i++) {
+      await expect(
+        database.withConnection(async (connection) => {
+          await connection.query('SELECT 1');
+          throw new Error('borrower failed');
+        }),
+      ).rejects.toThrow('borrower failed');
+    }
+    await expect(database.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
+    expect(database.usage().waiting).toBe(0);
+  });
+});
