@@ -15,10 +15,13 @@ import { PinoNestLogger } from './operations/logging/pino-nest-logger';
 import { requestLog } from './operations/logging/request-log.middleware';
 import { httpMetrics } from './operations/metrics/http-metrics.middleware';
 import { MetricsService } from './operations/metrics/metrics.service';
+import { canonicalIds } from './shared/interface/http/canonical-ids';
+import { answerParserErrors } from './shared/interface/http/client-error';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
 import { REQUEST_ID_HEADER, requestId } from './shared/interface/http/request-id.middleware';
 import { createValidationPipe } from './shared/interface/http/validation';
+import { wellFormedUrl } from './shared/interface/http/well-formed-url';
 
 export type CreateAppOptions = Omit<AppOptions, 'rateLimit'> & {
   /**
@@ -70,6 +73,9 @@ export function configureApp(
       maxAge: 600,
     });
   }
+  answerParserErrors(app.getHttpServer());
+  app.use(wellFormedUrl());
+  app.use(canonicalIds());
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

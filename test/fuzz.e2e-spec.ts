@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { Client } from 'pg';
 import { startTestApp } from './support/app';
 import { createScratchDatabase } from './support/database';
+import { PROBLEM_TYPE_PREFIX } from '../src/shared/interface/http/problem-details';
+import { problemTypesOfCode } from './support/problem-types';
 
 /**
  * Property-based fuzzing of every route in the OpenAPI document with random paths, query
@@ -90,7 +92,17 @@ const query = fc.oneof(
     .array(
       fc.tuple(
         fc.oneof(
-          fc.constantFrom('completed', 'limit', 'title', 'id', '__proto__', 'a[b]'),
+          fc.constantFrom(
+            'completed',
+            'limit',
+            'after',
+            'version',
+            'title',
+            'id',
+            '__proto__',
+            'constructor',
+            'a[b]',
+          ),
           printable,
         ),
         fc.oneof(
@@ -106,6 +118,11 @@ const query = fc.oneof(
             '',
             '1.5',
             '99999999999999999999',
+            '9007199254740991',
+            '9007199254740992',
+            '0x10',
+            '1e1',
+            ' 5',
           ),
           anyText,
         ),
@@ -144,6 +161,9 @@ const jsonBody = fc.oneof(
     '{"title":"\\ud800"}',
     '{"__proto__":{"x":1}}',
     '{"constructor":{"prototype":{}}}',
+    '{"title":"ok","__proto__":{"title":"x"}}',
+    '{"title":"\\u200b\\u2060"}',
+    '{"title":"a\\u202eb"}',
   ),
 );
 
@@ -257,6 +277,9 @@ describe('Fuzzing every documented route (e2e)', () => {
   });
 
   it('never answers 5xx, always problem+json on errors, and rejected requests change nothing', async () => {
+    const knownTypes = new Set(
+      [...problemTypesOfCode().keys()].map((slug) => `${PROBLEM_TYPE_PREFIX}${slug}`),
+    );
     const operation = fc.constantFrom(...operations);
     const method = fc.oneof(
       { weight: 4, arbitrary: fc.constant(undefined) },
@@ -313,6 +336,8 @@ describe('Fuzzing every documented route (e2e)', () => {
           if (typeof problem.type !== 'string' || problem.status !== reply.status) {
             throw new Error(`malformed problem: ${context}`);
           }
+          // Every type answered is one the code declares, so the documented list is complete.
+          if (!knownTypes.has(problem.type)) throw new Error(`undeclared type: ${context}`);
           const after = await fingerprint();
           if (after !== before)
             throw new Error(`rejected request changed the database: ${context}`);

@@ -15,7 +15,9 @@ export class PreconditionFailedError extends EventStoreError {
     readonly currentVersion: number,
   ) {
     super(
-      `${resourceId} is at version ${currentVersion}, not ${expectedVersions.join(' or ')} as required.`,
+      expectedVersions.length === 0
+        ? `${resourceId} is at version ${currentVersion}; the condition names no version it can be at.`
+        : `${resourceId} is at version ${currentVersion}, not ${expectedVersions.join(' or ')} as required.`,
       { id: resourceId, expectedVersions: [...expectedVersions], currentVersion },
     );
   }

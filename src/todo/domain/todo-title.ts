@@ -1,29 +1,21 @@
+import { normalizeSingleLineText } from '../../shared/domain/display-text';
 import { TodoTitleInvalidError } from './todo.errors';
 
 export const TITLE_MAX_LENGTH = 200;
 
-// Control characters (C0, DEL, C1) and the Unicode line/paragraph separators would break
-// single-line displays and log lines; PostgreSQL's JSONB also refuses NUL.
-const FORBIDDEN_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
+/** The title rule in words, for the API document and help texts. */
+export const TITLE_RULE =
+  `Normalised to Unicode NFC and trimmed; 1..${TITLE_MAX_LENGTH} characters (code points) with ` +
+  'at least one visible character (not only spaces, zero-width, invisible or format ' +
+  'characters); no control characters (U+0000..U+001F, U+007F..U+009F, U+2028, U+2029) and no ' +
+  'bidirectional formatting characters (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C).';
 
 /**
- * Returns the title as it will be stored: trimmed, 1..200 characters (code points), with no
- * control characters. Throws `TodoTitleInvalidError` otherwise.
+ * Returns the title as it will be stored (see `TITLE_RULE`). Throws `TodoTitleInvalidError`
+ * otherwise.
  */
 export function normalizeTitle(raw: string): string {
-  if (!raw.isWellFormed()) {
-    throw new TodoTitleInvalidError('it contains malformed Unicode (a lone surrogate)');
-  }
-  const title = raw.trim();
-  if (FORBIDDEN_CHARACTERS.test(title)) {
-    throw new TodoTitleInvalidError('it contains control characters');
-  }
-  const length = [...title].length;
-  if (length === 0) {
-    throw new TodoTitleInvalidError('it is empty');
-  }
-  if (length > TITLE_MAX_LENGTH) {
-    throw new TodoTitleInvalidError(`it is longer than ${TITLE_MAX_LENGTH} characters`);
-  }
-  return title;
+  const result = normalizeSingleLineText(raw, { maxLength: TITLE_MAX_LENGTH });
+  if (!result.ok) throw new TodoTitleInvalidError(result.reason);
+  return result.text;
 }

@@ -67,6 +67,17 @@ describe('Todo', () => {
         .then([{ type: 'TodoCreated', data: { todoId, title, createdAt: t0.toISOString() } }]);
     });
 
+    it('stores the title composed to Unicode NFC', () => {
+      given()
+        .when(create('Cafe\u0301'))
+        .then([
+          {
+            type: 'TodoCreated',
+            data: { todoId, title: 'Caf\u00e9', createdAt: t0.toISOString() },
+          },
+        ]);
+    });
+
     it('refuses an id that already has events', () => {
       given(created)
         .when(create('Again'))
@@ -85,6 +96,10 @@ describe('Todo', () => {
       ['C1 control', 'a\u0085b'],
       ['line separator', 'a\u2028b'],
       ['lone surrogate', 'a\ud800b'],
+      ['only zero-width and invisible characters', '\u200b\u2060\u2800\u115f\u180e\u3164'],
+      ['only variation selectors and tags', '\ufe0f\u{e0041}'],
+      ['with a right-to-left override', 'invoice\u202Egpj.exe'],
+      ['with a directional isolate', 'a\u2066b\u2069'],
     ])('refuses a title that is %s', (_case, title) => {
       given().when(create(title)).thenThrows(TodoTitleInvalidError, 'TODO_TITLE_INVALID');
     });

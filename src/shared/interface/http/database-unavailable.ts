@@ -4,8 +4,10 @@
  * client may retry them, so they are answered 503 with `Retry-After`. Only the shape of the error
  * is inspected (SQLSTATE, Node error code, driver message), so no driver is imported here.
  */
+export const DATABASE_FAULT_SLUGS = ['database-unavailable', 'database-timeout'] as const;
+
 export type DatabaseFault = {
-  slug: 'database-unavailable' | 'database-timeout';
+  slug: (typeof DATABASE_FAULT_SLUGS)[number];
   title: string;
   detail: string;
 };

@@ -1,4 +1,4 @@
-import { parseIfMatch } from './if-match';
+import { IF_MATCH_MAX_BYTES, IF_MATCH_MAX_TAGS, parseIfMatch } from './if-match';
 import { RequestValidationError } from './request-validation.error';
 
 describe('parseIfMatch (RFC 9110 §13.1.1)', () => {
@@ -14,6 +14,10 @@ describe('parseIfMatch (RFC 9110 §13.1.1)', () => {
     ['"0"', { any: false, versions: [] }],
     ['"03"', { any: false, versions: [] }],
     ['""', { any: false, versions: [] }],
+    ['"9007199254740991"', { any: false, versions: [Number.MAX_SAFE_INTEGER] }],
+    // Beyond 2^53 it would round to a neighbouring version; no such version is ever issued.
+    ['"9007199254740993"', { any: false, versions: [] }],
+    ['"9999999999999999"', { any: false, versions: [] }],
   ])('%j → %j', (value, expected) => {
     expect(parseIfMatch(value)).toEqual(expected);
   });
@@ -24,4 +28,35 @@ describe('parseIfMatch (RFC 9110 §13.1.1)', () => {
       expect(() => parseIfMatch(value)).toThrow(RequestValidationError);
     },
   );
+});
+
+describe('parseIfMatch bounds', () => {
+  const tags = (count: number, tag = (i: number) => `"${i + 1}"`) =>
+    Array.from({ length: count }, (_, i) => tag(i)).join(', ');
+
+  it(`accepts up to ${IF_MATCH_MAX_TAGS} tags`, () => {
+    const condition = parseIfMatch(tags(IF_MATCH_MAX_TAGS));
+    expect(condition).toEqual({
+      any: false,
+      versions: Array.from({ length: IF_MATCH_MAX_TAGS }, (_, i) => i + 1),
+    });
+  });
+
+  it.each([
+    ['one tag too many', tags(IF_MATCH_MAX_TAGS + 1)],
+    ['2,000 tags', tags(2000)],
+    ['2,000 weak tags', tags(2000, (i) => `W/"${i}"`)],
+    ['a few tags over the byte bound', tags(3, () => `"${'x'.repeat(IF_MATCH_MAX_BYTES / 2)}"`)],
+  ])('refuses %s without echoing them', (_case, value) => {
+    let error: unknown;
+    try {
+      parseIfMatch(value);
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(RequestValidationError);
+    const text = JSON.stringify((error as RequestValidationError).errors);
+    expect(text).toMatch(/at most/);
+    expect(text.length).toBeLessThan(200);
+  });
 });

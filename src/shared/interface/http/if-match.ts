@@ -14,7 +14,14 @@ export type IfMatchCondition = { any: true } | { any: false; versions: number[] 
 
 // entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE, etagc = %x21 / %x23-7E / obs-text (RFC 9110 §8.8.3)
 const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"$/;
-const VERSION = /^[1-9]\d{0,15}$/;
+const VERSION = /^[1-9][0-9]{0,15}$/;
+
+/**
+ * A client needs one tag, or a few while it retries; a longer list is a mistake or an attack
+ * and would be echoed into the 412 answer, so it is refused whole.
+ */
+export const IF_MATCH_MAX_TAGS = 32;
+export const IF_MATCH_MAX_BYTES = 1024;
 
 /**
  * Parses an `If-Match` field value (RFC 9110 §13.1.1): `*`, or a comma-separated list of entity
@@ -24,9 +31,12 @@ const VERSION = /^[1-9]\d{0,15}$/;
  * @throws RequestValidationError when the value is not `*` or a list of entity tags.
  */
 export function parseIfMatch(value: string): IfMatchCondition {
+  // Node reads header values as latin1: one character per byte.
+  if (value.length > IF_MATCH_MAX_BYTES) throw tooLong();
   const trimmed = value.trim();
   if (trimmed === '*') return { any: true };
   const members = trimmed.split(',').map((member) => member.trim());
+  if (members.filter((member) => member !== '').length > IF_MATCH_MAX_TAGS) throw tooLong();
   const versions: number[] = [];
   for (const member of members) {
     // The list syntax allows empty elements (RFC 9110 §5.6.1); a value of only those does not.
@@ -34,10 +44,24 @@ export function parseIfMatch(value: string): IfMatchCondition {
     const match = ENTITY_TAG.exec(member);
     if (!match) throw invalid();
     const [, weak, tag = ''] = match;
-    if (weak === undefined && VERSION.test(tag)) versions.push(Number(tag));
+    // Beyond 2^53 a tag would round to another version; no such version is ever issued.
+    if (weak === undefined && VERSION.test(tag) && Number.isSafeInteger(Number(tag))) {
+      versions.push(Number(tag));
+    }
   }
   if (members.every((member) => member === '')) throw invalid();
   return { any: false, versions };
+}
+
+function tooLong(): RequestValidationError {
+  return new RequestValidationError([
+    {
+      field: 'If-Match',
+      messages: [
+        `If-Match may list at most ${IF_MATCH_MAX_TAGS} entity tags in ${IF_MATCH_MAX_BYTES} bytes`,
+      ],
+    },
+  ]);
 }
 
 function invalid(): RequestValidationError {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import express from 'express';
 import type { RequestHandler } from 'express';
@@ -19,7 +20,17 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
  * nested deeper than `maxDepth` are refused before any code walks them.
  */
 export function jsonBody(limitBytes: number, maxDepth = 16): RequestHandler {
-  const parse = express.json({ limit: limitBytes, strict: true, type: JSON_TYPES });
+  const parse = express.json({
+    limit: limitBytes,
+    strict: true,
+    type: JSON_TYPES,
+    // JSON between systems is UTF-8 (RFC 8259 §8.1). The decoder would replace invalid bytes
+    // with U+FFFD and store a text the client never sent, so the raw bytes are checked first.
+    verify: (_request, _response, bytes, encoding) => {
+      if (encoding.toLowerCase() !== 'utf-8') throw typed('charset.unsupported');
+      if (!isUtf8(bytes)) throw typed('entity.encoding.invalid');
+    },
+  });
   const translate = (error: { type?: unknown; status?: unknown }): unknown => {
     if (error.type === undefined && error.status === 400) {
       // A body that could not be read as announced: corrupt gzip/deflate data, a size that does
@@ -29,6 +40,8 @@ export function jsonBody(limitBytes: number, maxDepth = 16): RequestHandler {
     switch (error.type) {
       case 'entity.parse.failed':
         return new MalformedBodyError();
+      case 'entity.encoding.invalid':
+        return new MalformedBodyError('The request body is not valid UTF-8.');
       case 'entity.too.large':
         return new PayloadTooLargeException(`The request body is larger than ${limitBytes} bytes.`);
       case 'request.size.invalid':
@@ -65,6 +78,11 @@ export function jsonBody(limitBytes: number, maxDepth = 16): RequestHandler {
       }
     });
   };
+}
+
+/** An error that body-parser passes on with this `type`, for `translate` to map. */
+function typed(type: string): Error {
+  return Object.assign(new Error(type), { type });
 }
 
 /** Nesting depth of parsed JSON, counted iteratively and only up to just past `limit`. */

@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PROBLEM_TYPE_PREFIX } from './problem-details';
+import { describeProblemTypes } from './problem-types';
 
 export class FieldErrorDto {
   @ApiProperty({ example: 'title' })
@@ -11,7 +13,9 @@ export class FieldErrorDto {
 /** OpenAPI schema of RFC 9457 problem details. */
 export class ProblemDetailsDto {
   @ApiProperty({
-    description: 'Stable identifier of the problem type; clients branch on this.',
+    description:
+      'Stable identifier of the problem type; clients branch on this. One of:\n\n' +
+      describeProblemTypes(PROBLEM_TYPE_PREFIX),
     example: 'urn:todo-service:problem:todo-not-found',
   })
   type!: string;

@@ -5,12 +5,13 @@ import { EventStoreError, PreconditionFailedError } from '../../../event-store';
 import type { EventStoreErrorKind } from '../../../event-store';
 import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
-import { PROBLEM_CONTENT_TYPE, problemType } from './problem-details';
+import { PROBLEM_CONTENT_TYPE, problemType, slugOfCode } from './problem-details';
 import type { ProblemDetails } from './problem-details';
 import { AuthenticationError } from './authentication.error';
 import { databaseFaultOf } from './database-unavailable';
 import { MalformedBodyError } from './json-body';
 import { RequestValidationError } from './request-validation.error';
+import { MalformedUrlError } from './well-formed-url';
 
 const STATUS_BY_KIND: Record<DomainErrorKind | EventStoreErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -22,19 +23,31 @@ const STATUS_BY_KIND: Record<DomainErrorKind | EventStoreErrorKind, number> = {
   busy: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-/** Problem types for failures that happen before or outside the domain. */
-const HTTP_PROBLEMS: Record<number, { slug: string; title: string }> = {
+/** Problem types of the request errors this filter knows by class. */
+export const REQUEST_PROBLEMS = {
+  validation: { slug: 'validation-error', title: 'Invalid request', status: 400 },
+  malformedBody: { slug: 'malformed-body', title: 'Malformed request body', status: 400 },
+  malformedUrl: { slug: 'malformed-url', title: 'Malformed URL', status: 400 },
+  unauthorized: { slug: 'unauthorized', title: 'Unauthorized', status: 401 },
+  internal: { slug: 'internal-error', title: 'Internal server error', status: 500 },
+} as const satisfies Record<string, { slug: string; title: string; status: number }>;
+
+/**
+ * A refusal with a status that has no entry below. Listed so that the set of problem types this
+ * service can answer stays finite, and documented.
+ */
+export const OTHER_CLIENT_ERROR = { slug: 'request-failed', title: 'Request failed' } as const;
+
+/**
+ * Problem types for failures that happen before or outside the domain, by HTTP status: the
+ * statuses that Nest, the body parser, the guards and the health checks raise.
+ */
+export const HTTP_PROBLEMS: Readonly<Record<number, { slug: string; title: string }>> = {
   400: { slug: 'bad-request', title: 'Bad request' },
   401: { slug: 'unauthorized', title: 'Unauthorized' },
-  403: { slug: 'forbidden', title: 'Forbidden' },
   404: { slug: 'not-found', title: 'Not found' },
-  405: { slug: 'method-not-allowed', title: 'Method not allowed' },
-  406: { slug: 'not-acceptable', title: 'Not acceptable' },
-  409: { slug: 'conflict', title: 'Conflict' },
-  412: { slug: 'precondition-failed', title: 'Precondition failed' },
   413: { slug: 'payload-too-large', title: 'Payload too large' },
   415: { slug: 'unsupported-media-type', title: 'Unsupported media type' },
-  422: { slug: 'unprocessable-content', title: 'Unprocessable content' },
   428: { slug: 'precondition-required', title: 'Precondition required' },
   429: { slug: 'too-many-requests', title: 'Too many requests' },
   503: { slug: 'service-unavailable', title: 'Service unavailable' },
@@ -89,28 +102,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof RequestValidationError) {
       return {
-        type: problemType('validation-error'),
-        title: 'Invalid request',
-        status: HttpStatus.BAD_REQUEST,
+        ...problemOf(REQUEST_PROBLEMS.validation),
         detail: `The request has invalid input: ${exception.errors.map((e) => e.field).join(', ')}.`,
         errors: exception.errors,
       };
     }
     if (exception instanceof MalformedBodyError) {
-      return {
-        type: problemType('malformed-body'),
-        title: 'Malformed request body',
-        status: HttpStatus.BAD_REQUEST,
-        detail: exception.message,
-      };
+      return { ...problemOf(REQUEST_PROBLEMS.malformedBody), detail: exception.message };
+    }
+    if (exception instanceof MalformedUrlError) {
+      return { ...problemOf(REQUEST_PROBLEMS.malformedUrl), detail: exception.message };
     }
     if (exception instanceof AuthenticationError) {
-      return {
-        type: problemType('unauthorized'),
-        title: 'Unauthorized',
-        status: HttpStatus.UNAUTHORIZED,
-        detail: exception.message,
-      };
+      return { ...problemOf(REQUEST_PROBLEMS.unauthorized), detail: exception.message };
     }
     const fault = databaseFaultOf(exception);
     if (fault) {
@@ -123,10 +127,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof DomainError || exception instanceof EventStoreError) {
       return {
-        type: problemType(slugOf(exception.code)),
+        type: problemType(slugOfCode(exception.code)),
         title: titleOf(exception.code),
         status: STATUS_BY_KIND[exception.kind],
-        detail: exception.message,
+        detail: detailOf(exception),
         code: exception.code,
         ...exception.details,
       };
@@ -134,31 +138,39 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       return httpProblem(exception.getStatus(), messageOf(exception));
     }
-    return {
-      type: problemType('internal-error'),
-      title: 'Internal server error',
-      status: HttpStatus.INTERNAL_SERVER_ERROR,
-      detail: 'An unexpected error occurred. It has been logged.',
-    };
+    return { ...problemOf(REQUEST_PROBLEMS.internal), detail: INTERNAL_DETAIL };
   }
+}
+
+const INTERNAL_DETAIL = 'An unexpected error occurred. It has been logged.';
+
+function problemOf(known: { slug: string; title: string; status: number }): {
+  type: string;
+  title: string;
+  status: number;
+} {
+  return { type: problemType(known.slug), title: known.title, status: known.status };
 }
 
 function httpProblem(status: number, detail: string): ProblemDetails {
   const known = HTTP_PROBLEMS[status];
+  if (known) return { ...problemOf({ ...known, status }), detail };
   if (status >= 500) {
-    return {
-      type: problemType(known?.slug ?? 'internal-error'),
-      title: known?.title ?? 'Internal server error',
-      status,
-      detail: known ? detail : 'An unexpected error occurred. It has been logged.',
-    };
+    return { ...problemOf({ ...REQUEST_PROBLEMS.internal, status }), detail: INTERNAL_DETAIL };
   }
-  return {
-    type: problemType(known?.slug ?? `http-${status}`),
-    title: known?.title ?? 'Request failed',
-    status,
-    detail,
-  };
+  return { ...problemOf({ ...OTHER_CLIENT_ERROR, status }), detail };
+}
+
+function detailOf(exception: DomainError | EventStoreError): string {
+  if (exception instanceof PreconditionFailedError && exception.expectedVersions.length === 0) {
+    // The list held only tags that cannot match; say why, in the header's own terms.
+    return (
+      'If-Match lists only weak entity tags (W/"...") or tags this service never issued, and ' +
+      'those never match: a write compares tags strongly (RFC 9110 §13.1.1). The current ETag ' +
+      `is "${exception.currentVersion}".`
+    );
+  }
+  return exception.message;
 }
 
 function messageOf(exception: HttpException): string {
@@ -168,10 +180,6 @@ function messageOf(exception: HttpException): string {
   if (typeof message === 'string') return message;
   if (Array.isArray(message)) return message.join('; ');
   return exception.message;
-}
-
-function slugOf(code: string): string {
-  return code.toLowerCase().replace(/_/g, '-');
 }
 
 function titleOf(code: string): string {

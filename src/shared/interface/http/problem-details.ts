@@ -5,6 +5,11 @@ export function problemType(slug: string): string {
   return `${PROBLEM_TYPE_PREFIX}${slug}`;
 }
 
+/** The `type` slug of a domain error code: `TODO_NOT_FOUND` → `todo-not-found`. */
+export function slugOfCode(code: string): string {
+  return code.toLowerCase().replace(/_/g, '-');
+}
+
 export type FieldError = {
   /** Path of the offending input: a body property (`title`), a query parameter or a path part. */
   field: string;

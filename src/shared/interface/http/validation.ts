@@ -1,24 +1,140 @@
-import { ParseUUIDPipe, ValidationPipe } from '@nestjs/common';
+import { Injectable, ValidationPipe, applyDecorators } from '@nestjs/common';
+import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { ValidateBy, isUUID } from 'class-validator';
+import type { FieldError } from './problem-details';
 import { RequestValidationError } from './request-validation.error';
 
-/** Whitelisted, transformed DTOs; unknown properties and wrong types are 400 problems. */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    stopAtFirstError: false,
-    exceptionFactory: (errors) => RequestValidationError.fromValidationErrors(errors),
-  });
+/**
+ * Keys that name JavaScript's object machinery rather than data. class-transformer drops them
+ * silently, so the whitelist would never see them; they are refused like any unknown field.
+ */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Whitelisted, transformed DTOs; unknown properties and wrong types are 400 problems. Body and
+ * query objects are first searched, at every depth, for keys that name the prototype chain.
+ */
+@Injectable()
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      stopAtFirstError: false,
+      exceptionFactory: (errors) => RequestValidationError.fromValidationErrors(errors),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const reserved =
+      metadata.type === 'body' || metadata.type === 'query' ? reservedKeysIn(value) : [];
+    if (reserved.length === 0) return super.transform(value, metadata) as Promise<unknown>;
+    // Report the other invalid fields too, as one answer, like any validation failure.
+    let others: FieldError[] = [];
+    try {
+      await super.transform(value, metadata);
+    } catch (error) {
+      if (!(error instanceof RequestValidationError)) throw error;
+      others = error.errors;
+    }
+    throw new RequestValidationError([...reserved, ...others]);
+  }
 }
 
-/** A path parameter that must be a UUID (any version). */
-export function uuidParam(name: string): ParseUUIDPipe {
-  return new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new RequestValidationError([{ field: name, messages: [`${name} must be a UUID`] }]),
-  });
+export function createValidationPipe(): ValidationPipe {
+  return new RequestValidationPipe();
+}
+
+/** Every reserved key in a parsed body or query, with its path (`a.b.__proto__`, `items.0.constructor`). */
+export function reservedKeysIn(value: unknown): FieldError[] {
+  const found: FieldError[] = [];
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [node, path] = stack.pop() as [unknown, string];
+    if (typeof node !== 'object' || node === null) continue;
+    // Own keys only: `__proto__` from JSON.parse is an own property, never the prototype.
+    for (const key of Object.keys(node)) {
+      const field = path === '' ? key : `${path}.${key}`;
+      if (RESERVED_KEYS.has(key)) {
+        found.push({ field, messages: [`property ${key} should not exist`] });
+      }
+      stack.push([(node as Record<string, unknown>)[key], field]);
+    }
+  }
+  return found;
+}
+
+/** A UUID in any case, as the one lowercase spelling the event log and read model use. */
+export function canonicalUuid(value: unknown): string | undefined {
+  return typeof value === 'string' && isUUID(value, 'all') ? value.toLowerCase() : undefined;
+}
+
+/**
+ * A path parameter that must be a UUID (any version). It leaves as lowercase, so a payload, a
+ * stream id and a `Location` built from it agree however the client spelled it.
+ */
+export function uuidParam(name: string): PipeTransform<unknown, string> {
+  return {
+    transform(value: unknown): string {
+      const id = canonicalUuid(value);
+      if (id === undefined) {
+        throw new RequestValidationError([{ field: name, messages: [`${name} must be a UUID`] }]);
+      }
+      return id;
+    },
+  };
+}
+
+/** A DTO property that must be a UUID; stored lowercase (see `uuidParam`). */
+export function IsCanonicalUuid(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => canonicalUuid(value) ?? value),
+    ValidateBy({
+      name: 'isCanonicalUuid',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && canonicalUuid(value) === value,
+        defaultMessage: (args) => `${args?.property ?? 'value'} must be a UUID`,
+      },
+    }),
+  );
+}
+
+// Only ASCII digits: no sign, exponent, hex/octal/binary prefix, fraction or whitespace, all of
+// which `Number()` would accept.
+const DECIMAL_DIGITS = /^[0-9]+$/;
+
+/**
+ * A query parameter that must be a decimal integer in `min..max`. `Number()` alone would turn
+ * `0x10`, `1e1` or `" 5"` into numbers, and anything beyond 2^53 into a rounded one; both are
+ * refused here, so every value that reaches a handler is exact and in a range it handles.
+ */
+export function IsDecimalInteger(min: number, max: number): PropertyDecorator {
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min > max) {
+    throw new RangeError(`IsDecimalInteger(${min}, ${max}): not a range of safe integers`);
+  }
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => parseDecimalInteger(value) ?? value),
+    ValidateBy({
+      name: 'isDecimalInteger',
+      constraints: [min, max],
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'value'} must be a decimal integer from ${min} to ${max}`,
+      },
+    }),
+  );
+}
+
+/** The number a string of decimal digits stands for, if it is exact; `undefined` otherwise. */
+export function parseDecimalInteger(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !DECIMAL_DIGITS.test(value)) return undefined;
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? number : undefined;
 }

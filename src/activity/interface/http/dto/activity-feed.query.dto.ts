@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsDecimalInteger } from '../../../../shared/interface/http/validation';
 import {
   FEED_LIMIT_DEFAULT,
   FEED_LIMIT_MAX,
@@ -12,12 +12,9 @@ export class ActivityFeedQueryDto {
     minimum: 1,
     maximum: FEED_LIMIT_MAX,
     default: FEED_LIMIT_DEFAULT,
-    type: Number,
+    type: 'integer',
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(FEED_LIMIT_MAX)
+  @IsDecimalInteger(1, FEED_LIMIT_MAX)
   limit?: number;
 }

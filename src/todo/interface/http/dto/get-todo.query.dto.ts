@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsDecimalInteger } from '../../../../shared/interface/http/validation';
 
 export class GetTodoQueryDto {
   @ApiPropertyOptional({
@@ -8,12 +8,10 @@ export class GetTodoQueryDto {
       'Time travel: the todo as it was right after its event number `version` (folded from the ' +
       'event log). Leave out for the current state.',
     minimum: 1,
-    type: Number,
+    maximum: Number.MAX_SAFE_INTEGER,
+    type: 'integer',
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @IsDecimalInteger(1, Number.MAX_SAFE_INTEGER)
   version?: number;
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDecimalInteger } from '../../../../shared/interface/http/validation';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../../../application/queries/list-todos.query';
 
 export class ListTodosQueryDto {
@@ -21,13 +22,10 @@ export class ListTodosQueryDto {
     minimum: 1,
     maximum: LIST_LIMIT_MAX,
     default: LIST_LIMIT_DEFAULT,
-    type: Number,
+    type: 'integer',
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(LIST_LIMIT_MAX)
+  @IsDecimalInteger(1, LIST_LIMIT_MAX)
   limit?: number;
 
   @ApiPropertyOptional({

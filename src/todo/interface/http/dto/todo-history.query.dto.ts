@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional } from 'class-validator';
+import { IsDecimalInteger } from '../../../../shared/interface/http/validation';
 import {
   HISTORY_LIMIT_DEFAULT,
   HISTORY_LIMIT_MAX,
@@ -10,14 +10,13 @@ export class TodoHistoryQueryDto {
   @ApiPropertyOptional({
     description: 'Only events after this sequence: the `nextAfter` of the previous page.',
     minimum: 0,
+    maximum: Number.MAX_SAFE_INTEGER - 1,
     default: 0,
-    type: Number,
+    type: 'integer',
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(Number.MAX_SAFE_INTEGER)
+  // The next page starts at after + 1, which must still be an exact integer.
+  @IsDecimalInteger(0, Number.MAX_SAFE_INTEGER - 1)
   after?: number;
 
   @ApiPropertyOptional({
@@ -25,12 +24,9 @@ export class TodoHistoryQueryDto {
     minimum: 1,
     maximum: HISTORY_LIMIT_MAX,
     default: HISTORY_LIMIT_DEFAULT,
-    type: Number,
+    type: 'integer',
   })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(HISTORY_LIMIT_MAX)
+  @IsDecimalInteger(1, HISTORY_LIMIT_MAX)
   limit?: number;
 }

@@ -1,17 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString } from 'class-validator';
+import { TITLE_MAX_LENGTH, TITLE_RULE } from '../../../domain/todo-title';
 
 /**
- * Body of create and rename. Only the type is checked here; the title's rules (trimmed,
- * 1..200 characters, no control characters) belong to the domain and report
- * `TODO_TITLE_INVALID`.
+ * Body of create and rename. Only the type is checked here; the title's rules belong to the
+ * domain and report `TODO_TITLE_INVALID`.
  */
 export class TodoTitleDto {
   @ApiProperty({
-    description: 'Trimmed, 1..200 characters, no control characters.',
+    description: TITLE_RULE,
     example: 'Buy milk',
     minLength: 1,
-    maxLength: 200,
+    maxLength: TITLE_MAX_LENGTH,
   })
   @IsString()
   title!: string;
