@@ -46,8 +46,13 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/event-store/*', '!**/event-store/index', '!**/event-store'],
-              message: 'Use the event store only through its public index.ts.',
+              group: [
+                '**/event-store/*',
+                '!**/event-store/index',
+                '!**/event-store',
+                '!**/event-store/cli',
+              ],
+              message: 'Use the event store only through its public index.ts (or cli/ for a CLI).',
             },
           ],
         },
@@ -96,8 +101,67 @@ export default tseslint.config(
               message: 'Dependencies point inward.',
             },
             {
-              group: ['**/event-store/*', '!**/event-store/index', '!**/event-store'],
-              message: 'Use the event store only through its public index.ts.',
+              group: [
+                '**/event-store/*',
+                '!**/event-store/index',
+                '!**/event-store',
+                '!**/event-store/cli',
+              ],
+              message: 'Use the event store only through its public index.ts (or cli/ for a CLI).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The event store is a module of its own: it depends on the database module alone, so any
+    // service can take it, and nothing it exports leads back into the application's code.
+    files: ['src/event-store/**/*.ts'],
+    ignores: ['src/event-store/**/*.spec.ts', 'src/event-store/**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/shared/**',
+                '**/todo/**',
+                '**/activity/**',
+                '**/operations/**',
+                '**/auth/**',
+                '**/app.module',
+                '**/config',
+              ],
+              message: 'src/event-store/ depends on src/database/ only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The database module serves every module and knows none: modules bring their own tables.
+    files: ['src/database/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/event-store',
+                '**/event-store/**',
+                '**/todo/**',
+                '**/activity/**',
+                '**/shared/**',
+                '**/operations/**',
+                '**/auth/**',
+                '**/migrations',
+                '**/app.module',
+              ],
+              message: 'src/database/ imports no feature module.',
             },
           ],
         },

@@ -12,6 +12,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import type { AuthConfig } from './config';
+import { migrations } from './migrations';
 import { HealthModule } from './operations/health/health.module';
 import { MetricsModule } from './operations/metrics/metrics.module';
 import { SharedModule } from './shared/shared.module';
@@ -43,7 +44,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
-        DatabaseModule.forRoot(options.database),
+        DatabaseModule.forRoot(options.database, migrations),
         SharedModule.forRoot(options.write),
         EventStoreModule.configure(
           options.subscriptions ?? {},

@@ -4,7 +4,7 @@ import { Database, PgDatabase } from './database';
 import { DATABASE_OPTIONS } from './database.options';
 import type { DatabaseOptions } from './database.options';
 import { runMigrations } from './data-source';
-import { migrations } from './migrations';
+import type { MigrationClass } from './data-source';
 
 @Injectable()
 class DatabaseCloser implements OnApplicationShutdown {
@@ -17,17 +17,18 @@ class DatabaseCloser implements OnApplicationShutdown {
 
 /**
  * Provides `Database` (the process's one connection pool) to the whole app, after applying
- * pending migrations when asked to.
+ * pending migrations when asked to. The migrations come from the modules that own the tables
+ * (collected by the application); this module knows none of them.
  */
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(options: DatabaseOptions): DynamicModule {
+  static forRoot(options: DatabaseOptions, migrations: readonly MigrationClass[]): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
         { provide: DATABASE_OPTIONS, useValue: options },
-        { provide: Database, useFactory: () => connectDatabase(options) },
+        { provide: Database, useFactory: () => connectDatabase(options, migrations) },
         DatabaseCloser,
       ],
       exports: [Database, DATABASE_OPTIONS],
@@ -39,7 +40,10 @@ export class DatabaseModule {
  * Migrates when the options say so, then opens the pool and checks that PostgreSQL answers, so a
  * process with an unreachable database fails at start instead of on its first request.
  */
-export async function connectDatabase(options: DatabaseOptions): Promise<PgDatabase> {
+export async function connectDatabase(
+  options: DatabaseOptions,
+  migrations: readonly MigrationClass[],
+): Promise<PgDatabase> {
   if (options.migrate) {
     const applied = await runMigrations(options.url, migrations);
     if (applied.length > 0) new Logger('Database').log(`Applied migrations: ${applied.join(', ')}`);

@@ -7,15 +7,15 @@ import { IdempotencyKeyCleanup } from './commands/idempotency/idempotency-key-cl
 import { IdempotencyStore } from './commands/idempotency/idempotency-store';
 import { PostgresIdempotencyStore } from './commands/idempotency/postgres-idempotency-store';
 import { StateReader } from './commands/state-reader';
-import { EventStore } from './event-store';
-import { InlineProjectionRegistry } from './inline-projection';
-import { PostgresEventStore } from './postgres-event-store';
-import { ProjectionAdmin } from './projection-admin';
-import { SubscriptionRegistry } from './subscription';
-import { SUBSCRIPTION_OPTIONS } from './subscription-options';
-import type { SubscriptionOptions } from './subscription-options';
-import { SubscriptionRunner } from './subscription-runner';
-import { UpcasterRegistry } from './upcaster';
+import { EventStore } from './core/event-store';
+import { InlineProjectionRegistry } from './core/inline-projection';
+import { PostgresEventStore } from './core/postgres-event-store';
+import { ProjectionAdmin } from './projections/projection-admin';
+import { SubscriptionRegistry } from './subscriptions/subscription';
+import { SUBSCRIPTION_OPTIONS } from './subscriptions/subscription-options';
+import type { SubscriptionOptions } from './subscriptions/subscription-options';
+import { SubscriptionRunner } from './subscriptions/subscription-runner';
+import { UpcasterRegistry } from './core/upcaster';
 
 /**
  * The event store as a Nest module. It needs `Database` and the database options in the

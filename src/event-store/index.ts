@@ -1,46 +1,51 @@
 /**
- * Public API of the event-store module. Other modules import from here only.
+ * Public API of the event-store module. Other modules import from here only (and a command-line
+ * program from `./cli`, its other entry point).
+ *
+ * Inside: `core/` (the port, the PostgreSQL store with its snapshots, the global log reader,
+ * upcasters, inline projections, errors), `subscriptions/` (asynchronous readers of the log and
+ * their workers), `projections/` (status, dead letters, resume and rebuild), `cli/` (the
+ * `projections` commands) and `migrations/` (its tables).
  */
-export { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
-export { EventStoreError } from './event-store.error';
-export type { EventStoreErrorKind } from './event-store.error';
-export type { EventSelection } from './event-selection';
-export type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
-export { EventStore } from './event-store';
+export { ConcurrencyError, StreamTypeMismatchError } from './core/concurrency.error';
+export { EventStoreError } from './core/event-store.error';
+export type { EventStoreErrorKind } from './core/event-store.error';
+export type { EventSelection } from './core/event-selection';
+export type { Event, EventMetadata, NewEvent, RecordedEvent } from './core/event';
+export { EventStore } from './core/event-store';
 export type {
   AppendOptions,
   AppendResult,
   ReadSnapshotOptions,
   ReadStreamOptions,
   Snapshot,
-} from './event-store';
+} from './core/event-store';
 export { EventStoreModule } from './event-store.module';
-export { EVENT_STORE_OBSERVER } from './event-store-observer';
-export type { EventStoreObserver } from './event-store-observer';
-export { InlineProjectionRegistry } from './inline-projection';
-export type { InlineProjection, SqlTransaction } from './inline-projection';
-export { SubscriptionRegistry } from './subscription';
-export type { EventSubscription, PositionedEvent } from './subscription';
-export { DEFAULT_SUBSCRIPTION_OPTIONS } from './subscription-options';
-export type { SubscriptionOptions } from './subscription-options';
-export { UpcasterRegistry } from './upcaster';
-export type { Upcaster } from './upcaster';
-export { ProjectionAdmin } from './projection-admin';
+export { EVENT_STORE_MIGRATIONS } from './migrations';
+export { EVENT_STORE_OBSERVER } from './core/event-store-observer';
+export type { EventStoreObserver } from './core/event-store-observer';
+export { InlineProjectionRegistry } from './core/inline-projection';
+export type { InlineProjection, SqlTransaction } from './core/inline-projection';
+export { SubscriptionRegistry } from './subscriptions/subscription';
+export type { EventSubscription, PositionedEvent } from './subscriptions/subscription';
+export { DEFAULT_SUBSCRIPTION_OPTIONS } from './subscriptions/subscription-options';
+export type { SubscriptionOptions } from './subscriptions/subscription-options';
+export { UpcasterRegistry } from './core/upcaster';
+export type { Upcaster } from './core/upcaster';
+export { ProjectionAdmin } from './projections/projection-admin';
 export type {
   DeadLetter,
   ProjectionStatus,
   RebuildOptions,
   RebuildProgress,
   RebuildResult,
-} from './projection-admin';
+} from './projections/projection-admin';
 export {
   ProjectionNotFoundError,
   ProjectionNotParkedError,
   ProjectionNotRebuildableError,
   ProjectionRebuildInProgressError,
-} from './projection.errors';
-export { registerProjectionCommands } from './projections.cli';
-export type { AppLookup, ProgressOutput, RunWithApp } from './projections.cli';
+} from './projections/projection.errors';
 export { InMemoryEventStore } from './core/in-memory-event-store';
 export type { Decider } from './commands/decider';
 export { fold } from './commands/decider';
@@ -63,4 +68,3 @@ export type {
 } from './commands/idempotency/idempotency-store';
 export { InMemoryIdempotencyStore } from './commands/idempotency/in-memory-idempotency-store';
 export { IdempotencyKeyCleanup } from './commands/idempotency/idempotency-key-cleanup';
-export { IdempotencyOutcomes1764230900000 } from './migrations/1764230900000-idempotency-outcomes';

@@ -9,6 +9,7 @@ import type {
   Statement,
 } from '../../src/database/database';
 import { connectDatabase } from '../../src/database/database.module';
+import { migrations } from '../../src/migrations';
 
 /** The run's database (created by the global setup). */
 export function testDatabaseUrl(): string {
@@ -63,12 +64,15 @@ export class TestDatabase extends Database {
  * fresh ids, not by truncation.
  */
 export async function openDatabase(url = testDatabaseUrl()): Promise<TestDatabase> {
-  const database = await connectDatabase({
-    url,
-    poolSize: 20,
-    connectionTimeoutMs: 10_000,
-    migrate: true,
-  });
+  const database = await connectDatabase(
+    {
+      url,
+      poolSize: 20,
+      connectionTimeoutMs: 10_000,
+      migrate: true,
+    },
+    migrations,
+  );
   return new TestDatabase(database, () => database.close());
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InMemoryEventStore } from '../core/in-memory-event-store';
-import type { Event, NewEvent } from '../event';
-import type { AppendOptions, AppendResult, ReadStreamOptions } from '../event-store';
+import type { Event, NewEvent } from '../core/event';
+import type { AppendOptions, AppendResult, ReadStreamOptions } from '../core/event-store';
 import { DeciderCommandHandler } from './command-handler';
 import type { Decider } from './decider';
 import {

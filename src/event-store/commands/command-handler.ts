@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ConcurrencyError } from '../concurrency.error';
-import type { Event, EventMetadata, RecordedEvent } from '../event';
-import { EventStore } from '../event-store';
-import type { AppendOptions } from '../event-store';
+import { ConcurrencyError } from '../core/concurrency.error';
+import type { Event, EventMetadata, RecordedEvent } from '../core/event';
+import { EventStore } from '../core/event-store';
+import type { AppendOptions } from '../core/event-store';
 import { COMMAND_SETTINGS, DEFAULT_COMMAND_SETTINGS } from './command-settings';
 import type { CommandSettings } from './command-settings';
 import type { Decider } from './decider';

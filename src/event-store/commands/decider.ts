@@ -1,4 +1,4 @@
-import type { Event } from '../event';
+import type { Event } from '../core/event';
 
 /**
  * An aggregate as pure functions: what it is before anything happened, how an event changes it

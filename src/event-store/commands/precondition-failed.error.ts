@@ -1,4 +1,4 @@
-import { EventStoreError } from '../event-store.error';
+import { EventStoreError } from '../core/event-store.error';
 
 /**
  * The caller asked to change a resource only if it is still at one of the versions it names

@@ -1,5 +1,5 @@
-import type { Event } from '../event';
-import type { EventStore } from '../event-store';
+import type { Event } from '../core/event';
+import type { EventStore } from '../core/event-store';
 import type { Decider } from './decider';
 import { fold } from './decider';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InMemoryEventStore } from '../core/in-memory-event-store';
-import type { Event } from '../event';
-import type { ReadStreamOptions } from '../event-store';
+import type { Event } from '../core/event';
+import type { ReadStreamOptions } from '../core/event-store';
 import type { Decider } from './decider';
 import { StateReader } from './state-reader';
 import { StreamBusyError } from './stream-busy.error';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Event } from '../event';
-import { EventStore } from '../event-store';
+import type { Event } from '../core/event';
+import { EventStore } from '../core/event-store';
 import { COMMAND_SETTINGS, DEFAULT_COMMAND_SETTINGS } from './command-settings';
 import type { CommandSettings } from './command-settings';
 import type { Decider } from './decider';

@@ -1,4 +1,4 @@
-import { EventStoreError } from '../event-store.error';
+import { EventStoreError } from '../core/event-store.error';
 
 /**
  * A write without an expected version kept losing races on one stream, or waited too long for

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError, StreamTypeMismatchError } from '../concurrency.error';
-import type { EventStore } from '../event-store';
+import { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
+import type { EventStore } from './event-store';
 
 const noted = (n: number) => ({ type: 'Noted', data: { n } });
 const NOTES = { streamType: 'note' } as const;

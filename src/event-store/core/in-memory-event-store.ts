@@ -1,8 +1,8 @@
-import { ConcurrencyError, StreamTypeMismatchError } from '../concurrency.error';
-import type { Event, NewEvent, RecordedEvent } from '../event';
-import { EventStore } from '../event-store';
-import type { AppendOptions, AppendResult, ReadStreamOptions, Snapshot } from '../event-store';
-import type { SqlTransaction } from '../inline-projection';
+import { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
+import type { Event, NewEvent, RecordedEvent } from './event';
+import { EventStore } from './event-store';
+import type { AppendOptions, AppendResult, ReadStreamOptions, Snapshot } from './event-store';
+import type { SqlTransaction } from './inline-projection';
 
 type Stream = { type: string; events: RecordedEvent[]; snapshots: Snapshot[] };
 

@@ -1,4 +1,4 @@
-import type { SqlTransaction } from '../../inline-projection';
+import type { SqlTransaction } from '../../core/inline-projection';
 
 /** What the client sent with an idempotency key. */
 export type IdempotencyRequest = {

@@ -1,4 +1,4 @@
-import { EventStoreError } from '../../event-store.error';
+import { EventStoreError } from '../../core/event-store.error';
 
 /** Another request with the same idempotency key is being processed right now. */
 export class IdempotencyKeyInFlightError extends EventStoreError {

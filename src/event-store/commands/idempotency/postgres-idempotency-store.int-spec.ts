@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../../../test/support/database';
 import type { TestDatabase } from '../../../../test/support/database';
-import { InlineProjectionRegistry } from '../../inline-projection';
-import { PostgresEventStore } from '../../postgres-event-store';
+import { InlineProjectionRegistry } from '../../core/inline-projection';
+import { PostgresEventStore } from '../../core/postgres-event-store';
 import { DeciderCommandHandler } from '../command-handler';
 import type { Decider } from '../decider';
 import { PostgresIdempotencyStore } from './postgres-idempotency-store';

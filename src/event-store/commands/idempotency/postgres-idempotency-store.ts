@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
-import type { SqlTransaction } from '../../inline-projection';
+import type { SqlTransaction } from '../../core/inline-projection';
 import { IdempotencyKeyInFlightError } from './idempotency.errors';
 import { IdempotencyKeyTakenSignal, IdempotencyStore } from './idempotency-store';
 import type { IdempotencyRecord } from './idempotency-store';

@@ -58,14 +58,14 @@ export const PROBLEM_TYPES: readonly {
     when: 'an append at a stale version (todo writes retry, or answer 412 or 503)',
   },
   {
-    slug: 'stream-type-mismatch',
-    status: 409,
-    when: 'an id that belongs to a stream of another aggregate type',
-  },
-  {
     slug: 'todo-deleted',
     status: 410,
     when: 'the todo was deleted; its history stays readable',
+  },
+  {
+    slug: 'stream-type-mismatch',
+    status: 409,
+    when: 'the id belongs to an event stream of another type (another aggregate)',
   },
   {
     slug: 'idempotency-key-in-flight',

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import type { NamedStatement } from '../database/database';
+import type { NamedStatement } from '../../database/database';
 import type { SqlTransaction } from './inline-projection';
 
 /** The `SqlTransaction` view of a pg client, for handlers running on a dedicated connection. */

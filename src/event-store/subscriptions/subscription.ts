@@ -1,5 +1,5 @@
-import type { Event, RecordedEvent } from './event';
-import type { SqlTransaction } from './inline-projection';
+import type { Event, RecordedEvent } from '../core/event';
+import type { SqlTransaction } from '../core/inline-projection';
 
 /** An event read from the global log, with where it stands in it. */
 export type PositionedEvent<E extends Event = Event> = RecordedEvent<E> & {

@@ -1,8 +1,8 @@
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
-import { ProjectionAdmin } from './projection-admin';
-import type { DeadLetter, ProjectionStatus, RebuildResult } from './projection-admin';
+import { ProjectionAdmin } from '../projections/projection-admin';
+import type { DeadLetter, ProjectionStatus, RebuildResult } from '../projections/projection-admin';
 
 /** Resolves providers from the booted application (Nest's `get`). */
 export type AppLookup = { get<T>(token: abstract new (...args: never[]) => T): T };

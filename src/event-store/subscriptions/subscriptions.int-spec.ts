@@ -1,18 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { openDatabase, testDatabaseUrl } from '../../test/support/database';
-import { pause, waitFor } from '../../test/support/wait-for';
-import { InlineProjectionRegistry } from './inline-projection';
-import type { SqlTransaction } from './inline-projection';
-import { PostgresEventStore } from './postgres-event-store';
-import { ProjectionAdmin } from './projection-admin';
+import { openDatabase, testDatabaseUrl } from '../../../test/support/database';
+import { pause, waitFor } from '../../../test/support/wait-for';
+import { InlineProjectionRegistry } from '../core/inline-projection';
+import type { SqlTransaction } from '../core/inline-projection';
+import { PostgresEventStore } from '../core/postgres-event-store';
+import { ProjectionAdmin } from '../projections/projection-admin';
 import { SubscriptionRegistry } from './subscription';
 import type { EventSubscription, PositionedEvent } from './subscription';
 import { NOTIFY_LOCK } from './advisory-locks';
 import { DEFAULT_SUBSCRIPTION_OPTIONS } from './subscription-options';
 import { SubscriptionWorker } from './subscription-worker';
-import { UpcasterRegistry } from './upcaster';
-import type { TestDatabase } from '../../test/support/database';
+import { UpcasterRegistry } from '../core/upcaster';
+import type { TestDatabase } from '../../../test/support/database';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const options = {

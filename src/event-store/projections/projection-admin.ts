@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database/database';
-import type { Connection } from '../database/database';
-import { selecting } from './event-selection';
-import { LOG_START, positionOf, readAfter } from './event-log-reader';
-import type { LogPosition } from './event-log-reader';
-import { InlineProjectionRegistry } from './inline-projection';
-import type { SqlTransaction } from './inline-projection';
-import { BATCH_LOCK, REBUILD_LOCK } from './advisory-locks';
+import { Database } from '../../database/database';
+import type { Connection } from '../../database/database';
+import { selecting } from '../core/event-selection';
+import { LOG_START, positionOf, readAfter } from '../core/event-log-reader';
+import type { LogPosition } from '../core/event-log-reader';
+import { InlineProjectionRegistry } from '../core/inline-projection';
+import type { SqlTransaction } from '../core/inline-projection';
+import { BATCH_LOCK, REBUILD_LOCK } from '../subscriptions/advisory-locks';
 import {
   ProjectionNotFoundError,
   ProjectionNotParkedError,
   ProjectionNotRebuildableError,
   ProjectionRebuildInProgressError,
 } from './projection.errors';
-import { SubscriptionRegistry } from './subscription';
-import type { PositionedEvent } from './subscription';
-import { UpcasterRegistry } from './upcaster';
+import { SubscriptionRegistry } from '../subscriptions/subscription';
+import type { PositionedEvent } from '../subscriptions/subscription';
+import { UpcasterRegistry } from '../core/upcaster';
 
 /** Where a projection stands. Lag is the number of events in the log after its checkpoint. */
 export type ProjectionStatus = {

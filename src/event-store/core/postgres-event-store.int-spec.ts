@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { migrations } from '../database/migrations';
-import { createScratchDatabase, openDatabase } from '../../test/support/database';
+import { migrations } from '../../migrations';
+import { createScratchDatabase, openDatabase } from '../../../test/support/database';
 import { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
 import { EventStoreError } from './event-store.error';
 import type { RecordedEvent } from './event';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
 import { PostgresEventStore } from './postgres-event-store';
-import type { TestDatabase } from '../../test/support/database';
+import type { TestDatabase } from '../../../test/support/database';
 
 const noted = (n: number) => ({ type: 'Noted', data: { n } });
 const note = { streamType: 'note' };
@@ -428,8 +428,15 @@ describe('migrations', () => {
       const open = () => openDatabase(scratch.url);
       const sources = await Promise.all([open(), open(), open()]);
       const again = await open(); // a restart finds nothing pending
-      const applied = await again.rows<{ name: string }>('SELECT name FROM schema_migrations');
-      expect(applied.map((m) => m.name)).toEqual(migrations.map((M) => new M().name));
+      const applied = await again.rows<{ name: string }>(
+        'SELECT name FROM schema_migrations ORDER BY id',
+      );
+      // Every module's migrations, in timestamp order.
+      const expected = migrations
+        .map((M) => new M().name)
+        .sort((a, b) => Number(a.slice(-13)) - Number(b.slice(-13)));
+      expect(applied.map((m) => m.name)).toEqual(expected);
+      expect(expected).toContain('TodoReadViews1764230400001');
       const tables = await again.rows<{ table_name: string }>(
         `SELECT table_name FROM information_schema.tables
          WHERE table_schema = 'public' AND table_name IN ('events', 'todo_read_views') ORDER BY 1`,

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createScratchDatabase, openDatabase } from '../../test/support/database';
-import type { TestDatabase } from '../../test/support/database';
-import { waitFor } from '../../test/support/wait-for';
-import { runMigrations } from '../database/data-source';
-import { InitialSchema1764230400000 } from '../database/migrations/1764230400000-initial-schema';
+import { createScratchDatabase, openDatabase } from '../../../test/support/database';
+import type { TestDatabase } from '../../../test/support/database';
+import { waitFor } from '../../../test/support/wait-for';
+import { runMigrations } from '../../database/data-source';
+import { InitialSchema1764230400000 } from '../migrations/1764230400000-initial-schema';
 import { LOG_START, readAfter } from './event-log-reader';
 import { InlineProjectionRegistry } from './inline-projection';
 import { PostgresEventStore } from './postgres-event-store';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createScratchDatabase, openDatabase } from '../../test/support/database';
+import { createScratchDatabase, openDatabase } from '../../../test/support/database';
 import { LOG_START, readAfter } from './event-log-reader';
 import type { SqlTransaction } from './inline-projection';
 import { UpcasterRegistry } from './upcaster';

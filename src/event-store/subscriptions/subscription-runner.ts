@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
-import { DATABASE_OPTIONS } from '../database/database.options';
-import type { DatabaseOptions } from '../database/database.options';
+import { DATABASE_OPTIONS } from '../../database/database.options';
+import type { DatabaseOptions } from '../../database/database.options';
 import { SubscriptionRegistry } from './subscription';
 import { DEFAULT_SUBSCRIPTION_OPTIONS, SUBSCRIPTION_OPTIONS } from './subscription-options';
 import type { SubscriptionOptions } from './subscription-options';
 import { SubscriptionWorker } from './subscription-worker';
-import { UpcasterRegistry } from './upcaster';
+import { UpcasterRegistry } from '../core/upcaster';
 
 /**
  * Starts a worker for every registered subscription once the application is up, and stops them

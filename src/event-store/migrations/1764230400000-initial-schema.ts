@@ -1,6 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** The design's write side (the append-only `events` log) and read side (`todo_read_views`). */
+/**
+ * The append-only `events` log. (Until the todo module took over `todo_read_views`, this
+ * migration created that table too; `TodoReadViews1764230400001` now does, and finds it there
+ * in every database migrated before.)
+ */
 export class InitialSchema1764230400000 implements MigrationInterface {
   name = 'InitialSchema1764230400000';
 
@@ -32,28 +36,9 @@ export class InitialSchema1764230400000 implements MigrationInterface {
     await runner.query(`
       CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
       FOR EACH STATEMENT EXECUTE FUNCTION events_are_append_only()`);
-
-    await runner.query(`
-      CREATE TABLE IF NOT EXISTS todo_read_views (
-        id UUID PRIMARY KEY,
-        title TEXT NOT NULL,
-        completed BOOLEAN NOT NULL DEFAULT FALSE,
-        version BIGINT NOT NULL,
-        created_at TIMESTAMPTZ NOT NULL,
-        updated_at TIMESTAMPTZ NOT NULL
-      )`);
-    // Lists are newest first, optionally filtered by `completed`; id breaks ties so the order
-    // is total and stable.
-    await runner.query(`
-      CREATE INDEX IF NOT EXISTS todo_read_views_created_idx
-      ON todo_read_views (created_at DESC, id DESC)`);
-    await runner.query(`
-      CREATE INDEX IF NOT EXISTS todo_read_views_completed_created_idx
-      ON todo_read_views (completed, created_at DESC, id DESC)`);
   }
 
   async down(runner: QueryRunner): Promise<void> {
-    await runner.query(`DROP TABLE IF EXISTS todo_read_views`);
     await runner.query(`DROP TABLE IF EXISTS events`);
     await runner.query(`DROP FUNCTION IF EXISTS events_are_append_only()`);
   }

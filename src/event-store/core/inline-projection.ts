@@ -1,4 +1,4 @@
-import type { Queryable } from '../database/database';
+import type { Queryable } from '../../database/database';
 import type { Event, RecordedEvent } from './event';
 
 /**

@@ -1,4 +1,4 @@
-import { EventStoreError } from './event-store.error';
+import { EventStoreError } from '../core/event-store.error';
 
 /** No inline projection or subscription has this name. */
 export class ProjectionNotFoundError extends EventStoreError {

@@ -1,13 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from 'pg';
-import { selecting } from './event-selection';
-import { LOG_START, positionOf, readAfter } from './event-log-reader';
-import type { LogPosition } from './event-log-reader';
+import { selecting } from '../core/event-selection';
+import { LOG_START, positionOf, readAfter } from '../core/event-log-reader';
+import type { LogPosition } from '../core/event-log-reader';
 import { BATCH_LOCK, LEADER_LOCK } from './advisory-locks';
-import { rollbackQuietly, sqlTransactionOf } from './pg-transaction';
+import { rollbackQuietly, sqlTransactionOf } from '../core/pg-transaction';
 import type { EventSubscription, PositionedEvent } from './subscription';
 import type { SubscriptionOptions } from './subscription-options';
-import type { UpcasterRegistry } from './upcaster';
+import type { UpcasterRegistry } from '../core/upcaster';
 
 export type WorkerLogger = {
   log(message: string): void;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DatabaseError } from 'pg';
-import { Database } from '../database/database';
-import type { NamedStatement, Queryable } from '../database/database';
+import { Database } from '../../database/database';
+import type { NamedStatement, Queryable } from '../../database/database';
 import { ConcurrencyError, StreamTypeMismatchError } from './concurrency.error';
 import type { Event, EventMetadata, NewEvent, RecordedEvent } from './event';
 import { EventStore } from './event-store';

@@ -1,4 +1,4 @@
-import type { PositionedEvent } from './subscription';
+import type { PositionedEvent } from '../subscriptions/subscription';
 import type { SqlTransaction } from './inline-projection';
 import type { UpcasterRegistry } from './upcaster';
 
