@@ -3,8 +3,9 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { startTestApp } from './support/app';
+import { databaseOf } from './support/database';
+import type { TestDatabase } from './support/database';
 import { expectProblem } from './support/problem';
 
 /**
@@ -15,14 +16,14 @@ import { expectProblem } from './support/problem';
 describe('Input hardening (e2e)', () => {
   let app: NestExpressApplication;
   let http: ReturnType<NestExpressApplication['getHttpServer']>;
-  let dataSource: DataSource;
+  let database: TestDatabase;
 
   beforeAll(async () => {
     app = await startTestApp();
     // Listening for real: some requests below are bytes that no HTTP client would send.
     await app.listen(0, '127.0.0.1');
     http = app.getHttpServer();
-    dataSource = app.get(DataSource);
+    database = databaseOf(app);
   });
 
   afterAll(() => app.close());
@@ -34,7 +35,7 @@ describe('Input hardening (e2e)', () => {
     };
 
   const eventsOf = (id: string) =>
-    dataSource.query<{ payload: Record<string, unknown>; aggregate_id: string }[]>(
+    database.rows<{ payload: Record<string, unknown>; aggregate_id: string }>(
       'SELECT payload, aggregate_id::text FROM events WHERE aggregate_id = $1 ORDER BY sequence',
       [id],
     );
@@ -62,7 +63,7 @@ describe('Input hardening (e2e)', () => {
     });
 
   const titledEvents = async (marker: string): Promise<number> => {
-    const [row] = await dataSource.query<{ count: number }[]>(
+    const [row] = await database.rows<{ count: number }>(
       `SELECT count(*)::int AS count FROM events WHERE payload->>'title' LIKE $1`,
       [`%${marker}%`],
     );
