@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
 import type { AppOptions } from './app.module';
+import { authenticate } from './auth/authenticate.middleware';
 import { API_KEY_HEADER, Authenticator } from './auth/authenticator';
 import { loadConfig } from './config';
 import type { HttpConfig } from './config';
@@ -19,11 +20,12 @@ import { canonicalIds } from './shared/interface/http/canonical-ids';
 import { answerParserErrors } from './shared/interface/http/client-error';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
+import { FixedWindowRateLimiter, rateLimit } from './shared/interface/http/rate-limit';
 import { REQUEST_ID_HEADER, requestId } from './shared/interface/http/request-id.middleware';
 import { createValidationPipe } from './shared/interface/http/validation';
 import { wellFormedUrl } from './shared/interface/http/well-formed-url';
 
-export type CreateAppOptions = Omit<AppOptions, 'rateLimit'> & {
+export type CreateAppOptions = AppOptions & {
   /**
    * A pino logger for every log line (request lines included); or Nest-style levels, which get a
    * JSON logger on stdout at the most verbose level listed (`false`: silent).
@@ -37,10 +39,11 @@ export type CreateAppOptions = Omit<AppOptions, 'rateLimit'> & {
 export async function createApp(options: CreateAppOptions): Promise<NestExpressApplication> {
   const http: HttpConfig = { ...loadConfig({}).http, ...options.http };
   const logger = rootLoggerOf(options.logger);
-  const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ ...options, rateLimit: http.rateLimit }),
-    { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
-  );
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+    bodyParser: false,
+  });
   configureApp(app, http, logger);
   return app;
 }
@@ -74,6 +77,13 @@ export function configureApp(
     });
   }
   answerParserErrors(app.getHttpServer());
+  // Both before the body is read and before routing: a refused client costs no parse, and
+  // unknown paths are limited and closed like known ones.
+  if (http.rateLimit.limit > 0) {
+    const limiter = new FixedWindowRateLimiter(http.rateLimit.limit, http.rateLimit.windowMs);
+    app.use(rateLimit(limiter, isProbe));
+  }
+  app.use(authenticate(app.get(Authenticator), (path) => isOpenPath(path, http.docsEnabled)));
   app.use(wellFormedUrl());
   app.use(canonicalIds());
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));
@@ -81,6 +91,26 @@ export function configureApp(
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (http.docsEnabled) setUpDocs(app);
   new Logger('Auth').log(`Authentication ${app.get(Authenticator).describe()}`);
+}
+
+/** What load balancers and Prometheus poll: open, and never rate-limited. */
+const PROBE_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+
+function isProbe(path: string): boolean {
+  return PROBE_PATHS.has(path);
+}
+
+/**
+ * Paths served without credentials when authentication is on: the probes and the API document.
+ * Their controllers are marked `@Public()`; a public route missing here answers 401 (closed),
+ * and a path listed here that reaches a route not marked public is still closed by `AuthGuard`.
+ */
+function isOpenPath(path: string, docsEnabled: boolean): boolean {
+  if (isProbe(path)) return true;
+  if (!docsEnabled) return false;
+  return (
+    path === '/docs' || path === '/docs-json' || path === '/docs-yaml' || path.startsWith('/docs/')
+  );
 }
 
 function setUpDocs(app: NestExpressApplication): void {

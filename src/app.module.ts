@@ -8,7 +8,6 @@ import type { DatabaseOptions } from './database/database.options';
 import type { WriteSettings } from './shared/application/write-settings';
 import { EventStoreModule } from './event-store';
 import type { SubscriptionOptions } from './event-store';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import type { AuthConfig } from './config';
@@ -24,8 +23,6 @@ export type AppOptions = {
   write?: Partial<WriteSettings>;
   /** Background subscription workers; on by default. */
   subscriptions?: Partial<SubscriptionOptions>;
-  /** Requests per client per window; `limit: 0` turns rate limiting off. Default: off. */
-  rateLimit?: { limit: number; windowMs: number };
   /** Unset or empty: the API is open. */
   auth?: AuthConfig;
 };
@@ -33,13 +30,9 @@ export type AppOptions = {
 @Module({})
 export class AppModule {
   static forRoot(options: AppOptions): DynamicModule {
-    const rateLimit = options.rateLimit ?? { limit: 0, windowMs: 60_000 };
-    // Global guards run in this order: the rate limit first, so clients guessing credentials are
-    // limited too; then authentication, which closes every route not marked public.
-    const guards: Provider[] = [
-      ...(rateLimit.limit > 0 ? [{ provide: APP_GUARD, useClass: ThrottlerGuard }] : []),
-      { provide: APP_GUARD, useClass: AuthGuard },
-    ];
+    // Rate limiting and authentication run earlier, as HTTP middleware before the body is read
+    // (see app.factory.ts); this guard closes every route not marked public behind them.
+    const guards: Provider[] = [{ provide: APP_GUARD, useClass: AuthGuard }];
     return {
       module: AppModule,
       imports: [
@@ -52,9 +45,6 @@ export class AppModule {
             ? {}
             : { idempotencyKeyTtlSeconds: options.write.idempotencyKeyTtlSeconds },
         ),
-        ThrottlerModule.forRoot({
-          throttlers: [{ ttl: rateLimit.windowMs, limit: Math.max(rateLimit.limit, 1) }],
-        }),
         HealthModule,
         MetricsModule,
         AuthModule.forRoot(options.auth ?? { apiKeys: [] }),

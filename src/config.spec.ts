@@ -127,7 +127,10 @@ describe('loadConfig: operations and security', () => {
     ],
     [{ AUTH_JWT_SECRET: 'short' }, 'AUTH_JWT_SECRET must be at least 32 bytes long.'],
     [{ AUTH_API_KEYS: 'tiny' }, 'Every key in AUTH_API_KEYS must be at least 16 characters long.'],
-    [{ AUTH_JWKS_URL: 'file:///etc/keys' }, 'AUTH_JWKS_URL must be an http:// or https:// URL.'],
+    [
+      { AUTH_JWKS_URL: 'file:///etc/keys' },
+      'AUTH_JWKS_URL must be an https:// URL, got "file:///etc/keys".',
+    ],
     [
       { BODY_LIMIT_BYTES: '1e6' },
       'BODY_LIMIT_BYTES must be an integer from 256 to 10485760, got "1e6".',
@@ -138,5 +141,84 @@ describe('loadConfig: operations and security', () => {
     ],
   ])('refuses %p with one clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+});
+
+describe('loadConfig: security settings never turn off by accident', () => {
+  const KEY = 'key-one-0123456789';
+
+  it.each([
+    ['AUTH_API_KEYS', ' , '],
+    ['AUTH_API_KEYS', ''],
+    ['AUTH_API_KEYS', ',,,'],
+    ['AUTH_JWT_SECRET', '   '],
+    ['AUTH_JWT_SECRET', ''],
+    ['AUTH_JWKS_URL', ' \t '],
+    ['AUTH_JWT_AUDIENCE', ' '],
+    ['AUTH_JWT_ISSUER', '\n'],
+    ['CURSOR_SECRET', '  '],
+  ])('stops the start when %s is set but blank (%j)', (name, value) => {
+    expect(() => loadConfig({ AUTH_API_KEYS: KEY, [name]: value })).toThrow(
+      new ConfigError(`${name} is set but blank: give it a value or unset it.`),
+    );
+  });
+
+  it.each([
+    [
+      { AUTH_JWT_SECRET: 'x'.repeat(32), AUTH_JWKS_URL: 'https://issuer.example/jwks' },
+      'Set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both.',
+    ],
+    [
+      { AUTH_API_KEYS: KEY, AUTH_JWT_AUDIENCE: 'todo-api' },
+      'AUTH_JWT_AUDIENCE needs AUTH_JWT_SECRET or AUTH_JWKS_URL to check tokens with.',
+    ],
+    [
+      { AUTH_JWT_ISSUER: 'https://issuer.example' },
+      'AUTH_JWT_ISSUER needs AUTH_JWT_SECRET or AUTH_JWKS_URL to check tokens with.',
+    ],
+  ])('refuses %j rather than ignoring a setting', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  it('refuses an empty entry among API keys rather than skipping it', () => {
+    expect(() => loadConfig({ AUTH_API_KEYS: `${KEY},,${KEY}2` })).toThrow(
+      new ConfigError('AUTH_API_KEYS has an empty entry: list keys separated by single commas.'),
+    );
+  });
+
+  it('accepts an https:// JWKS URL, and http:// only when AUTH_JWKS_ALLOW_HTTP=true', () => {
+    const https = 'https://issuer.example/.well-known/jwks.json';
+    expect(loadConfig({ AUTH_JWKS_URL: https }).auth).toMatchObject({ jwksUrl: https });
+    expect(() => loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks' })).toThrow(
+      new ConfigError(
+        'AUTH_JWKS_URL must be an https:// URL (set AUTH_JWKS_ALLOW_HTTP=true to allow http://).',
+      ),
+    );
+    expect(
+      loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:8080/jwks', AUTH_JWKS_ALLOW_HTTP: 'true' })
+        .auth,
+    ).toMatchObject({ jwksUrl: 'http://127.0.0.1:8080/jwks', jwksAllowHttp: true });
+  });
+
+  it.each([
+    'https://169.254.169.254/latest/meta-data',
+    'https://[fe80::1]/jwks',
+    'https://[FEBF::1]/jwks',
+    'https://[::ffff:169.254.169.254]/jwks',
+  ])('refuses the link-local JWKS URL %s', (url) => {
+    expect(() => loadConfig({ AUTH_JWKS_URL: url, AUTH_JWKS_ALLOW_HTTP: 'true' })).toThrow(
+      new ConfigError('AUTH_JWKS_URL must not point at a link-local address.'),
+    );
+  });
+
+  it.each([
+    ['not a url', 'AUTH_JWKS_URL must be an https:// URL, got "not a url".'],
+    [
+      'ftp://keys.example/jwks',
+      'AUTH_JWKS_URL must be an https:// URL, got "ftp://keys.example/jwks".',
+    ],
+    ['https://user:pw@keys.example/jwks', 'AUTH_JWKS_URL must not carry a user name or password.'],
+  ])('refuses the JWKS URL %j', (url, message) => {
+    expect(() => loadConfig({ AUTH_JWKS_URL: url })).toThrow(new ConfigError(message));
   });
 });

@@ -58,8 +58,10 @@ export type LogConfig = {
 export type AuthConfig = {
   /** HS256 secret for bearer JWTs. */
   jwtSecret?: string;
-  /** URL of a JSON Web Key Set for bearer JWTs signed with asymmetric keys. */
+  /** URL of a JSON Web Key Set for bearer JWTs signed with asymmetric keys; `https:`. */
   jwksUrl?: string;
+  /** Allows an `http:` JWKS URL (a key server on the same host, a test). */
+  jwksAllowHttp?: boolean;
   /** Required `aud` claim of JWTs, when set. */
   audience?: string;
   /** Required `iss` claim of JWTs, when set. */
@@ -127,28 +129,96 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
 }
 
 function authConfig(env: NodeJS.ProcessEnv): AuthConfig {
-  const jwtSecret = nonEmpty(env.AUTH_JWT_SECRET);
+  // A security setting that is present but blank is a mistake (a template left unfilled, a
+  // secret store that returned nothing), never a wish to run open: it stops the start.
+  const jwtSecret = securitySetting(env, 'AUTH_JWT_SECRET');
   if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
     throw new ConfigError('AUTH_JWT_SECRET must be at least 32 bytes long.');
   }
-  const jwksUrl = nonEmpty(env.AUTH_JWKS_URL);
-  if (jwksUrl !== undefined && !/^https?:\/\/\S+$/.test(jwksUrl)) {
-    throw new ConfigError('AUTH_JWKS_URL must be an http:// or https:// URL.');
+  const jwksAllowHttp = boolean(env, 'AUTH_JWKS_ALLOW_HTTP', false);
+  const jwksUrl = securitySetting(env, 'AUTH_JWKS_URL');
+  if (jwksUrl !== undefined) checkJwksUrl(jwksUrl, jwksAllowHttp);
+  const rawKeys = securitySetting(env, 'AUTH_API_KEYS');
+  const apiKeys = rawKeys === undefined ? [] : rawKeys.split(',').map((key) => key.trim());
+  if (apiKeys.some((key) => key === '')) {
+    throw new ConfigError(
+      'AUTH_API_KEYS has an empty entry: list keys separated by single commas.',
+    );
   }
-  const apiKeys = (env.AUTH_API_KEYS ?? '')
-    .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key !== '');
   if (apiKeys.some((key) => key.length < 16)) {
     throw new ConfigError('Every key in AUTH_API_KEYS must be at least 16 characters long.');
+  }
+  // Settings that only refine JWT checks would otherwise be ignored without a word.
+  if (jwtSecret !== undefined && jwksUrl !== undefined) {
+    throw new ConfigError('Set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both.');
+  }
+  const audience = securitySetting(env, 'AUTH_JWT_AUDIENCE');
+  const issuer = securitySetting(env, 'AUTH_JWT_ISSUER');
+  for (const [name, value] of [
+    ['AUTH_JWT_AUDIENCE', audience],
+    ['AUTH_JWT_ISSUER', issuer],
+  ] as const) {
+    if (value !== undefined && jwtSecret === undefined && jwksUrl === undefined) {
+      throw new ConfigError(`${name} needs AUTH_JWT_SECRET or AUTH_JWKS_URL to check tokens with.`);
+    }
   }
   return {
     jwtSecret,
     jwksUrl,
-    audience: nonEmpty(env.AUTH_JWT_AUDIENCE),
-    issuer: nonEmpty(env.AUTH_JWT_ISSUER),
+    ...(jwksAllowHttp ? { jwksAllowHttp } : {}),
+    audience,
+    issuer,
     apiKeys,
   };
+}
+
+/** Unset: `undefined`. Set: its trimmed value, which must not be blank. */
+function securitySetting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const value = raw.trim();
+  if (value === '' || (name === 'AUTH_API_KEYS' && /^[\s,]*$/.test(value))) {
+    throw new ConfigError(`${name} is set but blank: give it a value or unset it.`);
+  }
+  return value;
+}
+
+/**
+ * The key set decides who may act, so it is fetched over TLS; plain HTTP only when explicitly
+ * allowed (a key server on the same host or in a test). Link-local addresses are refused: they
+ * are where cloud metadata services answer, not where a key set lives.
+ */
+export function checkJwksUrl(value: string, allowHttp: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`AUTH_JWKS_URL must be an https:// URL, got "${value}".`);
+  }
+  if (url.protocol !== 'https:' && !(allowHttp && url.protocol === 'http:')) {
+    throw new ConfigError(
+      url.protocol === 'http:'
+        ? 'AUTH_JWKS_URL must be an https:// URL (set AUTH_JWKS_ALLOW_HTTP=true to allow http://).'
+        : `AUTH_JWKS_URL must be an https:// URL, got "${value}".`,
+    );
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError('AUTH_JWKS_URL must not carry a user name or password.');
+  }
+  if (isLinkLocal(url.hostname)) {
+    throw new ConfigError('AUTH_JWKS_URL must not point at a link-local address.');
+  }
+}
+
+function isLinkLocal(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // IPv4 169.254.0.0/16, also written as an IPv4-mapped IPv6 address.
+  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (v4) return v4[1] === '169' && v4[2] === '254';
+  const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(host);
+  if (mapped) return parseInt(mapped[1] ?? '0', 16) === 0xa9fe;
+  // IPv6 fe80::/10.
+  return /^fe[89ab][0-9a-f]:/.test(host);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -180,7 +250,7 @@ function integer(
 }
 
 function cursorSecret(env: NodeJS.ProcessEnv): string {
-  const raw = nonEmpty(env.CURSOR_SECRET);
+  const raw = securitySetting(env, 'CURSOR_SECRET');
   if (raw === undefined) return DEFAULT_WRITE_SETTINGS.cursorSecret;
   // A short secret would let a client forge cursors by guessing it.
   if (raw.length < 16) throw new ConfigError('CURSOR_SECRET must have at least 16 characters.');

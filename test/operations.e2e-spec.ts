@@ -7,6 +7,10 @@ import { ReadinessChecks } from '../src/operations/health/readiness-checks';
 import { expectProblem } from './support/problem';
 import { memoryLogger } from './support/memory-log';
 import { startTestApp } from './support/app';
+import { sendUnfinishedRequest } from './support/unfinished-request';
+
+/** A class or error name from the code (`ThrottlerException`, `TypeError`, ...). */
+const INTERNAL_NAME = /\b[A-Z][A-Za-z]*(Exception|Error)\b/;
 
 describe('Operations (e2e)', () => {
   describe('with default settings', () => {
@@ -90,6 +94,47 @@ describe('Operations (e2e)', () => {
       expect(raw).not.toMatch(/^\{"level":30,"msg":"forged"\}/m);
     });
 
+    it('cuts refused header values and redacts secret-looking query parameters in the request line', async () => {
+      const secrets = {
+        api_key: 'secret-value-1',
+        token: 'secret-value-2',
+        access_token: 'secret-value-3',
+        key: 'secret-value-4',
+        secret: 'secret-value-5',
+        password: 'secret-value-6',
+        signature: 'secret-value-7',
+        client_secret: 'secret-value-8',
+        'X-Amz-Signature': 'secret-value-9',
+        refreshToken: 'secret-value-10',
+        sig: 'secret-value-11',
+        passwd: 'secret-value-12',
+      };
+      const query = Object.entries(secrets)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('&');
+      const refusedId = 'a'.repeat(10 * 1024);
+      const response = await request(http)
+        .get(`/todos?limit=5&${query}`)
+        .set('X-Request-Id', refusedId)
+        .set('X-Auth-Token', 'secret-value-13')
+        .set('X-Padding', 'p'.repeat(4 * 1024));
+      const id = String(response.headers['x-request-id']);
+      expect(id).not.toBe(refusedId);
+
+      const line = await log.waitFor(
+        (entry) => (entry.req as { id?: string } | undefined)?.id === id,
+      );
+      const req = line.req as { url: string; headers: Record<string, string> };
+      expect(req.url).toMatch(/^\/todos\?limit=5&api_key=\[redacted\]&token=\[redacted\]/);
+      for (const name of Object.keys(secrets)) expect(req.url).toContain(`${name}=[redacted]`);
+      expect(req.headers['x-auth-token']).toBe('[redacted]');
+      expect(req.headers['x-request-id']).toBe(`${'a'.repeat(256)}…[9984 more characters]`);
+      expect(req.headers['x-padding']).toMatch(/^p{256}…\[3840 more characters\]$/);
+      const raw = JSON.stringify(line);
+      expect(raw).not.toContain('secret-value');
+      expect(raw.length).toBeLessThan(3000);
+    });
+
     it('sets helmet security headers and leaves CORS off', async () => {
       const response = await request(http)
         .get('/health/live')
@@ -161,10 +206,36 @@ describe('Operations (e2e)', () => {
         const http = app.getHttpServer();
         for (let i = 0; i < 3; i++) await request(http).get('/todos').expect(200);
         const limited = await request(http).get('/todos');
-        expectProblem(limited, 429, 'too-many-requests');
+        const problem = expectProblem(limited, 429, 'too-many-requests');
+        expect(problem.detail).toMatch(/^Too many requests: at most 3 per 60 s from one client\./);
+        expect(JSON.stringify(problem)).not.toMatch(INTERNAL_NAME);
         expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
         await request(http).get('/health/live').expect(200);
         await request(http).get('/health/ready').expect(200);
+      } finally {
+        await app.close();
+      }
+    });
+
+    it('limits unknown paths too, and refuses over the limit before reading the body', async () => {
+      const app = await startTestApp({ http: { rateLimit: { limit: 3, windowMs: 60_000 } } });
+      try {
+        const http = app.getHttpServer();
+        for (const path of ['/no-such-route', '/todos/a/b', '/.env']) {
+          expectProblem(await request(http).get(path), 404, 'not-found');
+        }
+        expectProblem(await request(http).get('/another-unknown-path'), 429, 'too-many-requests');
+        const result = await sendUnfinishedRequest(http, {
+          method: 'POST',
+          path: '/todos',
+          headers: {},
+        });
+        expect({ status: result.status, closed: result.closed }).toEqual({
+          status: 429,
+          closed: true,
+        });
+        expect(result.response).toMatch(/\r\nretry-after: \d+\r\n/i);
+        expect(result.response).not.toMatch(INTERNAL_NAME);
       } finally {
         await app.close();
       }

@@ -8,7 +8,9 @@ import { IS_PUBLIC } from './public.decorator';
 
 /**
  * Global guard: when credentials are configured, every route not marked `@Public()` needs them.
- * Being global, a controller added later is closed by default.
+ * Being global, a controller added later is closed by default. The `authenticate` middleware has
+ * already checked every request outside the public paths; this catches a route that is reached
+ * through a public path without being marked public.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -24,6 +26,7 @@ export class AuthGuard implements CanActivate {
       context.getClass(),
     ]);
     if (isPublic === true) return true;
+    if (currentRequestContext()?.subject !== undefined) return true;
     const request = context.switchToHttp().getRequest<Request>();
     const apiKey = request.headers[API_KEY_HEADER];
     const subject = await this.authenticator.authenticate({

@@ -4,7 +4,10 @@ import type { AuthConfig } from '../config';
 import { AuthGuard } from './auth.guard';
 import { AUTH_CONFIG, Authenticator } from './authenticator';
 
-/** Authentication by bearer JWT or API key; the app registers `AuthGuard` globally. */
+/**
+ * Authentication by bearer JWT or API key. The app runs the `authenticate` middleware before the
+ * body is read and registers `AuthGuard` globally behind it.
+ */
 @Module({})
 export class AuthModule {
   static forRoot(config: AuthConfig): DynamicModule {

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
+import { checkJwksUrl } from '../config';
 import type { AuthConfig } from '../config';
 import { AuthenticationError } from '../shared/interface/http/authentication.error';
 
@@ -10,6 +11,27 @@ export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 export const API_KEY_HEADER = 'x-api-key';
 
 type Credentials = { authorization?: string; apiKey?: string };
+
+/** Seconds of clock difference tolerated between the token's issuer and this service. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+/** How long a fetch of the key set may take, and how long a fetched set is used. */
+export const JWKS_TIMEOUT_MS = 3000;
+export const JWKS_CACHE_MS = 10 * 60 * 1000;
+
+/**
+ * A compact JWS in base64url without padding (RFC 7515): anything else (padding, `+` or `/`,
+ * whitespace) is a second spelling of some token, refused rather than normalised.
+ */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * The subject is written into every event's metadata and into logs: at most 256 characters,
+ * none of them control, format (zero-width, bidi), line-separator or unassigned ones, and not
+ * only spaces.
+ */
+const MAX_SUBJECT_LENGTH = 256;
+const PRINTABLE_SUBJECT = /^(?=.*[^\p{Z}])[^\p{C}\p{Zl}\p{Zp}]+$/u;
 
 /**
  * Checks the credentials of a request against what is configured: a bearer JWT (HS256 secret or
@@ -20,11 +42,13 @@ export class Authenticator {
   private readonly jwtKey: Uint8Array | JWTVerifyGetKey | undefined;
   private readonly apiKeyDigests: Buffer[];
   private readonly verifyOptions: JWTVerifyOptions;
+  private readonly logger = new Logger('Auth');
   readonly challenge: string;
 
   constructor(@Inject(AUTH_CONFIG) private readonly config: AuthConfig) {
+    if (config.jwksUrl) checkJwksUrl(config.jwksUrl, config.jwksAllowHttp === true);
     this.jwtKey = config.jwksUrl
-      ? createRemoteJWKSet(new URL(config.jwksUrl), { timeoutDuration: 3000 })
+      ? this.remoteKeySet(new URL(config.jwksUrl))
       : config.jwtSecret
         ? new TextEncoder().encode(config.jwtSecret)
         : undefined;
@@ -33,7 +57,9 @@ export class Authenticator {
       algorithms: config.jwksUrl ? ['RS256', 'PS256', 'ES256', 'EdDSA'] : ['HS256'],
       ...(config.audience ? { audience: config.audience } : {}),
       ...(config.issuer ? { issuer: config.issuer } : {}),
-      clockTolerance: 5,
+      // A token without an expiry would stay valid for ever once leaked.
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
     };
     const schemes: string[] = [];
     if (this.jwtKey) schemes.push('Bearer realm="todo-service"');
@@ -66,23 +92,66 @@ export class Authenticator {
       if (index >= 0) return `api-key:${index + 1}`;
       throw this.fail('The API key is not valid.');
     }
-    const bearer = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization ?? '')?.[1];
+    const bearer = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
     if (bearer !== undefined && this.jwtKey !== undefined) {
+      if (!isCanonicalJws(bearer)) throw this.fail('The token is not valid.');
+      let subject: unknown;
       try {
         const { payload } =
           this.jwtKey instanceof Uint8Array
             ? await jwtVerify(bearer, this.jwtKey, this.verifyOptions)
             : await jwtVerify(bearer, this.jwtKey, this.verifyOptions);
-        if (typeof payload.sub !== 'string' || payload.sub === '') {
-          throw this.fail('The token has no subject (sub).');
+        // jose checks `iat` only against a maximum age; a token from the future is refused too.
+        if (payload.iat !== undefined && payload.iat > nowSeconds() + CLOCK_TOLERANCE_SECONDS) {
+          throw this.fail("The token's iat claim is in the future.");
         }
-        return `jwt:${payload.sub}`;
+        subject = payload.sub;
       } catch (error) {
         if (error instanceof AuthenticationError) throw error;
+        if (error instanceof KeySetUnavailable) {
+          throw new ServiceUnavailableException(
+            'The keys that verify tokens cannot be fetched right now; try again shortly.',
+          );
+        }
         throw this.fail(describeJoseError(error));
       }
+      if (typeof subject !== 'string' || subject === '') {
+        throw this.fail('The token has no subject (sub).');
+      }
+      if ([...subject].length > MAX_SUBJECT_LENGTH || !PRINTABLE_SUBJECT.test(subject)) {
+        throw this.fail(
+          `The token's subject (sub) must be 1 to ${MAX_SUBJECT_LENGTH} printable characters.`,
+        );
+      }
+      return `jwt:${subject}`;
     }
     throw this.fail('This route needs credentials.');
+  }
+
+  /**
+   * Keys fetched with a timeout and kept for `JWKS_CACHE_MS` (an unknown `kid` refetches at most
+   * every 30 s). A key set that cannot be fetched is the service's fault, not the token's: 503.
+   */
+  private remoteKeySet(url: URL): JWTVerifyGetKey {
+    const remote = createRemoteJWKSet(url, {
+      timeoutDuration: JWKS_TIMEOUT_MS,
+      cacheMaxAge: JWKS_CACHE_MS,
+      cooldownDuration: 30_000,
+    });
+    return async (header, token) => {
+      try {
+        return await remote(header, token);
+      } catch (error) {
+        if (
+          error instanceof joseErrors.JWKSNoMatchingKey ||
+          error instanceof joseErrors.JWKSMultipleMatchingKeys
+        ) {
+          throw error;
+        }
+        this.logger.warn(`The JSON Web Key Set could not be fetched: ${String(error)}`);
+        throw new KeySetUnavailable();
+      }
+    };
   }
 
   private fail(message: string): AuthenticationError {
@@ -95,10 +164,30 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
+class KeySetUnavailable extends Error {}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * Base64url has one spelling per byte string only without padding and with zero unused bits in
+ * the last character; a decoder ignores both, so `sig`, `sig=` and a `sig` with its last
+ * character's low bits changed all verify. Re-encoding shows whether this is the one spelling.
+ */
+function isCanonicalJws(token: string): boolean {
+  if (!COMPACT_JWS.test(token)) return false;
+  return token
+    .split('.')
+    .every((part) => Buffer.from(part, 'base64url').toString('base64url') === part);
+}
+
 function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    return `The token's ${error.claim} claim is not accepted.`;
+    return error.reason === 'missing'
+      ? `The token has no ${error.claim} claim.`
+      : `The token's ${error.claim} claim is not accepted.`;
   }
   return 'The token is not valid.';
 }

@@ -2,7 +2,6 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import type { HealthCheckResult } from '@nestjs/terminus';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../../auth/public.decorator';
 import { ApiProblem } from '../../shared/interface/http/api-problem.decorator';
 import { problemType } from '../../shared/interface/http/problem-details';
@@ -19,7 +18,6 @@ const NOT_READY_EXAMPLE = {
 /** Probes for a load balancer or an orchestrator; open even when authentication is on. */
 @ApiTags('health')
 @Public()
-@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,11 +1,15 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Level, Logger } from 'pino';
+import { headersForLog, urlForLog } from '../../shared/interface/http/loggable';
 import { routeOf } from '../http-route';
 
-/** The shape of one request line; the root logger's redaction applies to `req.headers`. */
+/**
+ * The shape of one request line. Everything in it came from the client, so it is bounded and
+ * stripped of credentials before it is logged: secret-looking query parameters and headers are
+ * `[redacted]`, long header values (a 10 KB `X-Request-Id` that was refused) are cut.
+ */
 export type RequestLogLine = {
-  req: { id: string; method: string; url: string; headers: IncomingHttpHeaders };
+  req: { id: string; method: string; url: string; headers: Record<string, string | string[]> };
   res: { statusCode: number };
   route: string;
   /** Milliseconds from the request's arrival to its response's end (or the client leaving). */
@@ -31,8 +35,8 @@ export function requestLog(logger: Logger): RequestHandler {
         req: {
           id: (request as { id?: string }).id ?? 'unknown',
           method: request.method,
-          url: request.originalUrl,
-          headers: request.headers,
+          url: urlForLog(request.originalUrl),
+          headers: headersForLog(request.headers),
         },
         res: { statusCode },
         route: routeOf(request as Request),

@@ -1,6 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Public } from '../../auth/public.decorator';
 import { MetricsService } from './metrics.service';
@@ -8,7 +7,6 @@ import { MetricsService } from './metrics.service';
 /** Prometheus scrape endpoint; not part of the API document. */
 @ApiExcludeController()
 @Public()
-@SkipThrottle()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -10,6 +10,7 @@ import type { ProblemDetails } from './problem-details';
 import { AuthenticationError } from './authentication.error';
 import { databaseFaultOf } from './database-unavailable';
 import { MalformedBodyError } from './json-body';
+import { urlForLog } from './loggable';
 import { RequestValidationError } from './request-validation.error';
 import { MalformedUrlError } from './well-formed-url';
 
@@ -73,12 +74,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = { type, title, status, detail, instance: request.originalUrl, ...extensions };
 
     const requestId = (request as { id?: string }).id;
+    const url = urlForLog(request.originalUrl);
     if (databaseFaultOf(exception)) {
       // Expected while PostgreSQL restarts or is overloaded; a stack per request would flood the log.
-      this.logger.warn(`${request.method} ${request.originalUrl} failed: ${describe(exception)}`);
+      this.logger.warn(`${request.method} ${url} failed: ${describe(exception)}`);
     } else if (problem.status >= 500 && problem.status !== 503) {
       this.logger.error(
-        `${request.method} ${request.originalUrl} failed (request ${requestId ?? 'unknown'}): ${describe(exception)}`,
+        `${request.method} ${url} failed (request ${requestId ?? 'unknown'}): ${describe(exception)}`,
         exception instanceof Error ? exception.stack : undefined,
       );
     }
