@@ -3,7 +3,11 @@
  * the same run. For each scenario and concurrency, pgbench runs the same SQL transactions the
  * service issues (the baseline), then autocannon drives the service and, for create, get by id
  * and list first page, the floor (bench/floor.ts: a bare Nest + express + pg app issuing the
- * pgbench script's SQL); each run is baseline, service, floor back to back, at least twice.
+ * pgbench script's SQL); for the two reads also the controls (bench/control.ts: express and bare
+ * node:http answering the service's own responses). Each run is baseline, service, floor,
+ * controls back to back, at least twice. Then the open-loop phase (bench/open-loop.ts): create,
+ * complete, get and list at fixed offered rates, 25/50/75 % of the service's closed-loop maximum,
+ * each after pgbench `-R` at the same rate, with the service's event-loop delay during each run.
  * Results: bench/results/latest.{json,md,svg}.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,7 +21,11 @@ import autocannon from 'autocannon';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { throughputChart } from './chart';
-import { median, percentile } from './stats';
+import type { ControlResponses } from './control';
+import { openLoop } from './open-loop';
+import type { OpenLoopRequest, OpenLoopResult } from './open-loop';
+import { histogramQuantile, median, prometheusBuckets, share, tail } from './stats';
+import type { Tail } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BENCH = path.join(ROOT, 'bench');
@@ -32,6 +40,10 @@ type Options = {
   listRows: number;
   longStreamEvents: number;
   longStreamSamples: number;
+  /** Length of each open-loop run, service and pgbench alike. */
+  openLoopS: number;
+  /** Offered rates, as fractions of the service's closed-loop maximum for the path. */
+  openLoopFractions: number[];
 };
 
 function parseOptions(args: string[]): Options {
@@ -46,6 +58,8 @@ function parseOptions(args: string[]): Options {
         listRows: 100_000,
         longStreamEvents: 10_000,
         longStreamSamples: 30,
+        openLoopS: 2,
+        openLoopFractions: [0.25, 0.5, 0.75],
       }
     : {
         quick,
@@ -56,12 +70,20 @@ function parseOptions(args: string[]): Options {
         listRows: 1_000_000,
         longStreamEvents: 10_000,
         longStreamSamples: 200,
+        openLoopS: 15,
+        openLoopFractions: [0.25, 0.5, 0.75],
       };
 }
 
 type Measure = { throughput: number; p50: number; p99: number; failures: number };
 /** One run of a scenario: its measurements back to back. */
-type Run = { baseline: Measure; service: Measure; floor?: Measure };
+type Run = {
+  baseline: Measure;
+  service: Measure;
+  floor?: Measure;
+  expressControl?: Measure;
+  httpControl?: Measure;
+};
 type ScenarioResult = {
   scenario: string;
   concurrency: number;
@@ -83,6 +105,23 @@ type ScenarioResult = {
   /** service / floor throughput: how much of the floor the service keeps. */
   serviceToFloor?: number;
   floorFailures?: number;
+  /** Medians of the controls' runs (the read scenarios only). */
+  expressControlRps?: number;
+  httpControlRps?: number;
+  /** service / control throughput: the share of the bare HTTP stack the service keeps. */
+  serviceToExpress?: number;
+  serviceToHttp?: number;
+};
+
+/** One open-loop rate of one path: pgbench `-R` and the service at the same offered rate. */
+type OpenLoopResultRow = {
+  scenario: string;
+  fraction: number;
+  rate: number;
+  baseline: { tps: number; latencyMs: Tail; failures: number };
+  service: OpenLoopResult;
+  /** The service's event-loop delay over its run, from its own /metrics histogram (ms). */
+  serviceLoopDelayP99Ms: number;
 };
 
 /** md5('agg' || n)::uuid, the deterministic ids of the prepared todos. */
@@ -121,7 +160,9 @@ function pgbench(
   concurrency: number,
   durationS: number,
   variables: Record<string, string | number>,
-): Measure {
+  /** Open loop: transactions a second, scheduled; the logged latency then counts from the schedule. */
+  rate?: number,
+): Measure & { latencyMs: Tail } {
   const logDir = mkdtempSync(path.join(tmpdir(), 'pgbench-'));
   try {
     const args = [
@@ -136,6 +177,7 @@ function pgbench(
       String(Math.min(concurrency, 2)),
       '-T',
       String(durationS),
+      ...(rate === undefined ? [] : ['-R', String(rate)]),
       '-l',
       '--log-prefix',
       path.join(logDir, 'tx'),
@@ -153,10 +195,12 @@ function pgbench(
         if (Number.isFinite(micros) && line) latencies.push(micros / 1000);
       }
     }
+    const latencyMs = tail(latencies);
     return {
       throughput: tps ? Number(tps[1]) : Number.NaN,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
+      p50: latencyMs.p50,
+      p99: latencyMs.p99,
+      latencyMs,
       failures: failed ? Number(failed[1]) : 0,
     };
   } finally {
@@ -215,6 +259,7 @@ function productionNodeFlags(): string[] {
 const APPS = {
   service: path.join(ROOT, 'dist', 'main.js'),
   floor: path.join(ROOT, 'dist-bench', 'bench', 'floor.js'),
+  control: path.join(ROOT, 'dist-bench', 'bench', 'control.js'),
 } as const;
 
 /** A measured app in a child process, with its peak RSS sampled. */
@@ -229,7 +274,11 @@ class App {
     this.sampler = setInterval(() => this.sample(), 200);
   }
 
-  static async start(databaseUrl: string, app: keyof typeof APPS = 'service'): Promise<App> {
+  static async start(
+    databaseUrl: string,
+    app: keyof typeof APPS = 'service',
+    extraEnv: Record<string, string> = {},
+  ): Promise<App> {
     const child = spawn(
       process.execPath,
       // The floor runs with the service's Node flags: the difference between them is the code.
@@ -243,6 +292,7 @@ class App {
           PORT: '0',
           NODE_ENV: 'production',
           RATE_LIMIT_MAX: '0',
+          ...extraEnv,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -333,6 +383,7 @@ async function main(): Promise<void> {
 
   let service: App | undefined;
   let floor: App | undefined;
+  const workDir = mkdtempSync(path.join(tmpdir(), 'todo-bench-'));
   try {
     service = await App.start(dbUrl); // runs the migrations
     // Up for the whole run and idle while it is not measured, rather than a start per scenario:
@@ -360,6 +411,10 @@ async function main(): Promise<void> {
       http: HttpScenario;
       /** The floor has a route for it: measured after the service with the same requests. */
       floor?: boolean;
+      /** A read the controls answer: measured after the floor with the same requests. */
+      control?: boolean;
+      /** Measured open-loop too, after the closed-loop scenarios. */
+      openLoop?: boolean;
     }[] = [
       {
         name: 'create',
@@ -367,6 +422,7 @@ async function main(): Promise<void> {
         variables: () => ({}),
         http: { method: 'POST', path: () => '/todos', body: () => '{"title":"buy milk"}' },
         floor: true,
+        openLoop: true,
       },
       {
         name: 'change title',
@@ -386,6 +442,7 @@ async function main(): Promise<void> {
         variables: (c) => ({ pool, nc: c, offset: 2 * pool }),
         // Each request completes a todo nobody has completed yet.
         http: { method: 'POST', path: () => `/todos/${todoId(completeNext++)}/complete` },
+        openLoop: true,
       },
       {
         name: 'get by id',
@@ -393,6 +450,8 @@ async function main(): Promise<void> {
         variables: () => ({ pool }),
         http: { method: 'GET', path: () => `/todos/${todoId(random(pool))}` },
         floor: true,
+        control: true,
+        openLoop: true,
       },
       {
         name: `list first page (${options.listRows / 1000}k rows)`,
@@ -400,6 +459,8 @@ async function main(): Promise<void> {
         variables: () => ({}),
         http: { method: 'GET', path: () => '/todos?completed=false&limit=50' },
         floor: true,
+        control: true,
+        openLoop: true,
       },
       ...(cursorPage
         ? [
@@ -427,64 +488,109 @@ async function main(): Promise<void> {
       // low as a third of its second; the service, measured in every scenario, never gets that
       // cold.
       if (scenario.floor) await http(floor.baseUrl, scenario.http, 8, warmUpS);
-      for (const concurrency of options.concurrencies) {
-        const runs: Run[] = [];
-        for (let run = 0; run < options.runs; run++) {
-          const baseline = pgbench(
-            dbUrl,
-            scenario.script,
+      const controls = scenario.control
+        ? await startControls(service.baseUrl, dbUrl, workDir, pool, warmUpS, scenario.http)
+        : undefined;
+      try {
+        for (const concurrency of options.concurrencies) {
+          const runs: Run[] = [];
+          for (let run = 0; run < options.runs; run++) {
+            const baseline = pgbench(
+              dbUrl,
+              scenario.script,
+              concurrency,
+              options.durationS,
+              scenario.variables(concurrency),
+            );
+            const measured = await http(
+              service.baseUrl,
+              scenario.http,
+              concurrency,
+              options.durationS,
+            );
+            const floorMeasured = scenario.floor
+              ? await http(floor.baseUrl, scenario.http, concurrency, options.durationS)
+              : undefined;
+            const expressControl = controls
+              ? await http(controls.express.baseUrl, scenario.http, concurrency, options.durationS)
+              : undefined;
+            const httpControl = controls
+              ? await http(controls.http.baseUrl, scenario.http, concurrency, options.durationS)
+              : undefined;
+            runs.push({
+              baseline,
+              service: measured,
+              floor: floorMeasured,
+              expressControl,
+              httpControl,
+            });
+          }
+          const result: ScenarioResult = {
+            scenario: scenario.name,
             concurrency,
-            options.durationS,
-            scenario.variables(concurrency),
+            runs,
+            baselineTps: median(runs.map((r) => r.baseline.throughput)),
+            serviceRps: median(runs.map((r) => r.service.throughput)),
+            ratio: Number.NaN,
+            serviceP50: median(runs.map((r) => r.service.p50)),
+            serviceP99: median(runs.map((r) => r.service.p99)),
+            baselineP50: median(runs.map((r) => r.baseline.p50)),
+            baselineP99: median(runs.map((r) => r.baseline.p99)),
+            failures: runs.reduce((sum, r) => sum + r.service.failures, 0),
+          };
+          result.ratio = result.serviceRps / result.baselineTps;
+          const floorRuns = runs.flatMap((r) => (r.floor ? [r.floor] : []));
+          if (floorRuns.length > 0) {
+            result.floorRps = median(floorRuns.map((m) => m.throughput));
+            result.floorP50 = median(floorRuns.map((m) => m.p50));
+            result.floorP99 = median(floorRuns.map((m) => m.p99));
+            result.floorRatio = result.floorRps / result.baselineTps;
+            result.serviceToFloor = result.serviceRps / result.floorRps;
+            result.floorFailures = floorRuns.reduce((sum, m) => sum + m.failures, 0);
+          }
+          const expressRuns = runs.flatMap((r) => (r.expressControl ? [r.expressControl] : []));
+          const httpRuns = runs.flatMap((r) => (r.httpControl ? [r.httpControl] : []));
+          if (expressRuns.length > 0 && httpRuns.length > 0) {
+            result.expressControlRps = median(expressRuns.map((m) => m.throughput));
+            result.httpControlRps = median(httpRuns.map((m) => m.throughput));
+            result.serviceToExpress = share(result.serviceRps, result.expressControlRps);
+            result.serviceToHttp = share(result.serviceRps, result.httpControlRps);
+          }
+          results.push(result);
+          const floorLine =
+            result.floorRps === undefined
+              ? ''
+              : ` | floor ${result.floorRps.toFixed(0).padStart(6)}/s p99 ${result.floorP99?.toFixed(1)} ms ` +
+                `(${((result.floorRatio ?? Number.NaN) * 100).toFixed(0)}% of baseline, service ${((result.serviceToFloor ?? Number.NaN) * 100).toFixed(0)}% of floor)` +
+                (result.floorFailures ? `  (${result.floorFailures} failed floor requests)` : '');
+          log(
+            `${scenario.name.padEnd(28)} c=${String(concurrency).padStart(2)}  service ${result.serviceRps.toFixed(0).padStart(6)}/s ` +
+              `p50 ${result.serviceP50.toFixed(1)} p99 ${result.serviceP99.toFixed(1)} ms | baseline ${result.baselineTps.toFixed(0).padStart(6)}/s ` +
+              `| ratio ${(result.ratio * 100).toFixed(0)}%${result.failures ? `  (${result.failures} failed requests)` : ''}` +
+              floorLine +
+              (result.expressControlRps === undefined
+                ? ''
+                : ` | express control ${result.expressControlRps.toFixed(0)}/s (service ${((result.serviceToExpress ?? Number.NaN) * 100).toFixed(0)}%), ` +
+                  `node:http control ${(result.httpControlRps ?? Number.NaN).toFixed(0)}/s (service ${((result.serviceToHttp ?? Number.NaN) * 100).toFixed(0)}%)`),
           );
-          const measured = await http(
-            service.baseUrl,
-            scenario.http,
-            concurrency,
-            options.durationS,
-          );
-          const floorMeasured = scenario.floor
-            ? await http(floor.baseUrl, scenario.http, concurrency, options.durationS)
-            : undefined;
-          runs.push({ baseline, service: measured, floor: floorMeasured });
         }
-        const result: ScenarioResult = {
-          scenario: scenario.name,
-          concurrency,
-          runs,
-          baselineTps: median(runs.map((r) => r.baseline.throughput)),
-          serviceRps: median(runs.map((r) => r.service.throughput)),
-          ratio: Number.NaN,
-          serviceP50: median(runs.map((r) => r.service.p50)),
-          serviceP99: median(runs.map((r) => r.service.p99)),
-          baselineP50: median(runs.map((r) => r.baseline.p50)),
-          baselineP99: median(runs.map((r) => r.baseline.p99)),
-          failures: runs.reduce((sum, r) => sum + r.service.failures, 0),
-        };
-        result.ratio = result.serviceRps / result.baselineTps;
-        const floorRuns = runs.flatMap((r) => (r.floor ? [r.floor] : []));
-        if (floorRuns.length > 0) {
-          result.floorRps = median(floorRuns.map((m) => m.throughput));
-          result.floorP50 = median(floorRuns.map((m) => m.p50));
-          result.floorP99 = median(floorRuns.map((m) => m.p99));
-          result.floorRatio = result.floorRps / result.baselineTps;
-          result.serviceToFloor = result.serviceRps / result.floorRps;
-          result.floorFailures = floorRuns.reduce((sum, m) => sum + m.failures, 0);
-        }
-        results.push(result);
-        const floorLine =
-          result.floorRps === undefined
-            ? ''
-            : ` | floor ${result.floorRps.toFixed(0).padStart(6)}/s p99 ${result.floorP99?.toFixed(1)} ms ` +
-              `(${((result.floorRatio ?? Number.NaN) * 100).toFixed(0)}% of baseline, service ${((result.serviceToFloor ?? Number.NaN) * 100).toFixed(0)}% of floor)` +
-              (result.floorFailures ? `  (${result.floorFailures} failed floor requests)` : '');
-        log(
-          `${scenario.name.padEnd(28)} c=${String(concurrency).padStart(2)}  service ${result.serviceRps.toFixed(0).padStart(6)}/s ` +
-            `p50 ${result.serviceP50.toFixed(1)} p99 ${result.serviceP99.toFixed(1)} ms | baseline ${result.baselineTps.toFixed(0).padStart(6)}/s ` +
-            `| ratio ${(result.ratio * 100).toFixed(0)}%${result.failures ? `  (${result.failures} failed requests)` : ''}` +
-            floorLine,
-        );
+      } finally {
+        await controls?.express.stop();
+        await controls?.http.stop();
       }
+    }
+
+    const openLoopResults = await measureOpenLoop(
+      scenarios.filter((scenario) => scenario.openLoop),
+      results,
+      service.baseUrl,
+      dbUrl,
+      options,
+    );
+    if (completeNext > 2 * pool + 1) {
+      log(
+        `warning: the service's complete requests ran past their ${pool} fresh todos; the last ones were conflicts.`,
+      );
     }
 
     const longStream = await measureLongStream(service.baseUrl, dbUrl, options, pool);
@@ -510,11 +616,13 @@ async function main(): Promise<void> {
       results,
       longStream,
       peakRssMb,
+      openLoop: openLoopResults,
     };
     writeReport(report, options);
   } finally {
     await floor?.stop();
     await service?.stop();
+    rmSync(workDir, { recursive: true, force: true });
     await query(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
     await stopServer();
   }
@@ -566,6 +674,137 @@ async function findPage50(
   const row = rows[0] as { created_at: Date; id: string } | undefined;
   return row && { path, createdAt: row.created_at.toISOString(), id: row.id };
 }
+
+/** Headers each server sets for itself per connection or per response. */
+const PER_RESPONSE_HEADERS = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+]);
+
+/** The service's answer to a GET, body and headers, for the controls to answer in its place. */
+async function capture(url: string): Promise<{ body: string; headers: Record<string, string> }> {
+  const response = await fetch(url);
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: ${body}`);
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    if (!PER_RESPONSE_HEADERS.has(name)) headers[name] = value;
+  });
+  return { body, headers };
+}
+
+/**
+ * Starts the express and node:http controls on the service's responses as they are now (a todo,
+ * the first page of open todos), warmed up like the floor.
+ */
+async function startControls(
+  serviceUrl: string,
+  dbUrl: string,
+  workDir: string,
+  pool: number,
+  warmUpS: number,
+  scenario: HttpScenario,
+): Promise<{ express: App; http: App }> {
+  const responses: ControlResponses = {
+    todo: await capture(`${serviceUrl}/todos/${todoId(1 + Math.floor(Math.random() * pool))}`),
+    page: await capture(`${serviceUrl}/todos?completed=false&limit=50`),
+  };
+  const file = path.join(workDir, 'control-responses.json');
+  writeFileSync(file, JSON.stringify(responses));
+  const express = await App.start(dbUrl, 'control', {
+    CONTROL: 'express',
+    CONTROL_RESPONSES: file,
+  });
+  const bare = await App.start(dbUrl, 'control', { CONTROL: 'http', CONTROL_RESPONSES: file });
+  await http(express.baseUrl, scenario, 8, warmUpS);
+  await http(bare.baseUrl, scenario, 8, warmUpS);
+  return { express, http: bare };
+}
+
+async function scrapeMetrics(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/metrics`);
+  return response.text();
+}
+
+/**
+ * For each path, at each fraction of its closed-loop maximum (the service's median throughput at
+ * the highest concurrency): pgbench `-R` at that rate, then the service open-loop at the same
+ * rate, with the service's event-loop delay p99 over its run from the histogram it exports.
+ */
+async function measureOpenLoop(
+  scenarios: {
+    name: string;
+    script: string;
+    variables: (c: number) => Record<string, string | number>;
+    http: HttpScenario;
+  }[],
+  closedLoop: ScenarioResult[],
+  serviceUrl: string,
+  dbUrl: string,
+  options: Options,
+): Promise<OpenLoopResultRow[]> {
+  const clients = Math.max(...options.concurrencies);
+  const rows: OpenLoopResultRow[] = [];
+  for (const scenario of scenarios) {
+    const max = closedLoop.find((r) => r.scenario === scenario.name && r.concurrency === clients);
+    if (!max || !(max.serviceRps > 0)) {
+      log(`${scenario.name}: no closed-loop maximum to take open-loop rates from; skipped.`);
+      continue;
+    }
+    const next = (): OpenLoopRequest => ({
+      method: scenario.http.method,
+      path: scenario.http.path(),
+      ...(scenario.http.body ? { body: scenario.http.body() } : {}),
+    });
+    for (const fraction of options.openLoopFractions) {
+      const rate = Math.max(1, Math.round(max.serviceRps * fraction));
+      const baseline = pgbench(
+        dbUrl,
+        scenario.script,
+        clients,
+        options.openLoopS,
+        scenario.variables(clients),
+        rate,
+      );
+      const before = prometheusBuckets(await scrapeMetrics(serviceUrl), LOOP_DELAY);
+      const service = await openLoop(serviceUrl, next, rate, options.openLoopS);
+      const after = prometheusBuckets(await scrapeMetrics(serviceUrl), LOOP_DELAY);
+      const row: OpenLoopResultRow = {
+        scenario: scenario.name,
+        fraction,
+        rate,
+        baseline: {
+          tps: baseline.throughput,
+          latencyMs: baseline.latencyMs,
+          failures: baseline.failures,
+        },
+        service,
+        serviceLoopDelayP99Ms: histogramQuantile(before, after, 0.99) * 1000,
+      };
+      rows.push(row);
+      const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+      log(
+        `open loop ${scenario.name.padEnd(28)} ${String(rate).padStart(5)}/s (${fraction * 100}% of max)  ` +
+          `service p50 ${ms(service.latencyMs.p50)} p99 ${ms(service.latencyMs.p99)} p99.9 ${ms(service.latencyMs.p999)} ms, ` +
+          `answered ${service.achievedRate.toFixed(0)}/s, loop delay p99 ${ms(row.serviceLoopDelayP99Ms)} ms | ` +
+          `pgbench p50 ${ms(baseline.latencyMs.p50)} p99 ${ms(baseline.latencyMs.p99)} p99.9 ${ms(baseline.latencyMs.p999)} ms` +
+          (service.failures || service.timeouts
+            ? `  (${service.failures} failed, ${service.timeouts} unanswered)`
+            : '') +
+          (service.clientLoopDelayMaxMs > 50
+            ? `  (the load generator itself stalled up to ${ms(service.clientLoopDelayMaxMs)} ms)`
+            : ''),
+      );
+    }
+  }
+  return rows;
+}
+
+/** The service's event-loop delay histogram on /metrics. */
+const LOOP_DELAY = 'nodejs_eventloop_delay_seconds';
 
 async function measureLongStream(baseUrl: string, dbUrl: string, options: Options, pool: number) {
   const longId = todoId(options.todos + 1);
@@ -624,6 +863,7 @@ type Report = {
   results: ScenarioResult[];
   longStream: Awaited<ReturnType<typeof measureLongStream>>;
   peakRssMb: number;
+  openLoop: OpenLoopResultRow[];
 };
 
 function goals(report: Report): { path: string; goal: string; value: string; met: boolean }[] {
@@ -653,6 +893,33 @@ function goals(report: Report): { path: string; goal: string; value: string; met
     value: `×${report.longStream.ratio.toFixed(2)}`,
     met: report.longStream.ratio <= 2,
   });
+  const controlGoal = (name: string, minShare: number) => {
+    const r = at32(name);
+    if (r?.serviceToExpress === undefined) return;
+    rows.push({
+      path: `${r.scenario}, 32 connections, against the express control`,
+      goal: `≥ ${minShare * 100}%`,
+      value: `${(r.serviceToExpress * 100).toFixed(0)}%`,
+      met: r.serviceToExpress >= minShare,
+    });
+  };
+  controlGoal('get by id', 0.5);
+  controlGoal('list first page', 0.45);
+  // Open loop: the service's p99 within a multiple of pgbench's at the same rate, plus 10 ms.
+  for (const [fraction, times] of [
+    [0.5, 3],
+    [0.75, 5],
+  ] as const) {
+    for (const r of report.openLoop.filter((o) => o.fraction === fraction)) {
+      const limit = times * r.baseline.latencyMs.p99 + 10;
+      rows.push({
+        path: `${r.scenario}, open loop at ${fraction * 100}% of max (${r.rate}/s)`,
+        goal: `p99 ≤ ${times}× pgbench's + 10 ms (${limit.toFixed(1)} ms)`,
+        value: `p99 ${r.service.latencyMs.p99.toFixed(1)} ms`,
+        met: r.service.latencyMs.p99 <= limit && r.service.timeouts === 0,
+      });
+    }
+  }
   rows.push({
     path: 'peak RSS under load',
     goal: '≤ 250 MB',
@@ -660,6 +927,53 @@ function goals(report: Report): { path: string; goal: string; value: string; met
     met: report.peakRssMb <= 250,
   });
   return rows;
+}
+
+const fmt = (n: number | undefined, digits = 0) =>
+  n === undefined ? '–' : Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
+const pctOf = (n: number | undefined) => (n === undefined ? '–' : `${fmt(n * 100)}%`);
+
+function controlsSection(report: Report): string[] {
+  const rows = report.results.filter((r) => r.expressControlRps !== undefined);
+  if (rows.length === 0) return [];
+  return [
+    '## Reads against the HTTP stack alone',
+    '',
+    "Controls (bench/control.ts): express, and bare node:http, answering the service's own response to the path " +
+      '(body and headers captured from the service at the start of the scenario), measured right after it.',
+    '',
+    '| scenario | conns | service req/s | express control req/s | service/express | node:http control req/s | service/node:http | service/pgbench |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.concurrency} | ${fmt(r.serviceRps)} | ${fmt(r.expressControlRps)} | ${pctOf(r.serviceToExpress)} ` +
+        `| ${fmt(r.httpControlRps)} | ${pctOf(r.serviceToHttp)} | ${pctOf(r.ratio)} |`,
+    ),
+    '',
+  ];
+}
+
+function openLoopSection(report: Report): string[] {
+  if (report.openLoop.length === 0) return [];
+  return [
+    '## Open loop',
+    '',
+    `Requests sent at a fixed rate (a share of the service's closed-loop maximum at ${Math.max(...report.results.map((r) => r.concurrency))} connections), ` +
+      'latency from the scheduled send time; pgbench `-R` at the same rate (its latency includes its schedule lag). ' +
+      "Event-loop delay: the service's own `nodejs_eventloop_delay_seconds` histogram over its run, as precise as its buckets. " +
+      'A p99.9 from fewer than 1,000 requests is the slowest request.',
+    '',
+    '| scenario | offered req/s | share of max | requests | answered req/s | p50 ms | p99 ms | p99.9 ms | pgbench p50 ms | p99 ms | p99.9 ms | service p99 / pgbench p99 | event-loop delay p99 ms | failed | unanswered |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.openLoop.map(
+      (r) =>
+        `| ${r.scenario} | ${r.rate} | ${fmt(r.fraction * 100)}% | ${r.service.scheduled} | ${fmt(r.service.achievedRate)} ` +
+        `| ${fmt(r.service.latencyMs.p50, 1)} | ${fmt(r.service.latencyMs.p99, 1)} | ${fmt(r.service.latencyMs.p999, 1)} ` +
+        `| ${fmt(r.baseline.latencyMs.p50, 2)} | ${fmt(r.baseline.latencyMs.p99, 2)} | ${fmt(r.baseline.latencyMs.p999, 2)} ` +
+        `| ×${fmt(r.service.latencyMs.p99 / r.baseline.latencyMs.p99, 1)} | ${fmt(r.serviceLoopDelayP99Ms, 1)} | ${r.service.failures} | ${r.service.timeouts} |`,
+    ),
+    '',
+  ];
 }
 
 function writeReport(report: Report, options: Options): void {
@@ -686,6 +1000,8 @@ function writeReport(report: Report, options: Options): void {
         `| ${fo(r.floorRps)} | ${fo(r.floorP99, 1)} | ${pct(r.floorRatio)} | ${pct(r.serviceToFloor)} | ${r.failures}${r.floorFailures ? ` (floor ${r.floorFailures})` : ''} |`,
     ),
     '',
+    ...controlsSection(report),
+    ...openLoopSection(report),
     `Command latency (PATCH, 1 connection, ${report.longStream.samples} samples each, interleaved): ` +
       `${report.longStream.events}-event todo p50 ${f(report.longStream.longP50, 2)} ms, 1-event todo p50 ${f(report.longStream.shortP50, 2)} ms ` +
       `(×${f(report.longStream.ratio, 2)}).`,

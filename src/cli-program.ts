@@ -4,13 +4,12 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError } from 'commander';
 import { AppModule } from './app.module';
-import { ConfigError, loadConfig } from './config';
+import { cliProblemOf, EXIT_CODES, EXIT_CODES_HELP, problemJson, problemText } from './cli-problem';
+import { loadConfig } from './config';
 import { provideDatabase } from './database/database-provider';
 import { runWithRequestContext } from './shared/application/request-context';
-import { EventStoreError } from './event-store';
 import { registerProjectionCommands } from './event-store/cli';
 import type { RunWithApp } from './event-store/cli';
-import { DomainError } from './shared/domain/domain-error';
 import { registerTodoCommands } from './todo/interface/cli/todo.cli';
 import type { RunWithBuses } from './todo/interface/cli/todo.cli';
 
@@ -27,11 +26,19 @@ export type CliIo = {
  * The CLI boots the same modules as the HTTP service, without HTTP, and talks to the buses.
  */
 export async function runCli(args: readonly string[], io: CliIo): Promise<number> {
+  // Known before parsing, so that even an error in parsing itself is reported as JSON.
+  const jsonErrors = jsonRequested(args);
   const program = new Command('todo')
     .description('Manage todos from the command line (the same commands as the HTTP API).')
-    .option('--json', 'print machine-readable JSON')
-    .showHelpAfterError('(add --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .option('--json', 'print machine-readable JSON (errors: one JSON line on stderr)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    // Commands added later inherit these settings. With --json, commander's own error text is
+    // withheld and the error is written once, as JSON, below.
+    .showHelpAfterError(jsonErrors ? false : '(add --help for usage)')
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: jsonErrors ? () => undefined : io.stderr,
+    })
     .exitOverride();
 
   const withApp: RunWithApp = async (work, print) => {
@@ -72,21 +79,22 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
 
   try {
     await program.parseAsync([...args], { from: 'user' });
-    return 0;
+    return EXIT_CODES.ok;
   } catch (error) {
-    // Commander has already printed its own usage errors and help.
-    if (error instanceof CommanderError) return error.exitCode;
-    io.stderr(`error: ${oneLine(error)}\n`);
-    return 1;
+    // --help and --version end parsing with an exit code of 0.
+    if (error instanceof CommanderError && error.exitCode === 0) return EXIT_CODES.ok;
+    const problem = cliProblemOf(error);
+    if (jsonErrors) io.stderr(`${problemJson(problem)}\n`);
+    // Without --json, commander has already printed its usage errors with a hint.
+    else if (!(error instanceof CommanderError)) io.stderr(`${problemText(problem)}\n`);
+    return problem.exitCode;
   }
 }
 
-function oneLine(error: unknown): string {
-  if (error instanceof DomainError || error instanceof EventStoreError)
-    return `${error.code}: ${error.message}`;
-  if (error instanceof ConfigError) return `configuration: ${error.message}`;
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
-  return String(error);
+/** `--json` anywhere before a `--` that ends the options. */
+function jsonRequested(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
 }
 
 function localUser(): string {

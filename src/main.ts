@@ -9,6 +9,7 @@ import { provideDatabase } from './database/database-provider';
 import type { DatabaseHandle } from './database/database-provider';
 import { ReadinessChecks } from './operations/health/readiness-checks';
 import { createRootLogger } from './operations/logging/root-logger';
+import { assertCanListen, listenErrorOf } from './listen-check';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
 }
 
 async function start(config: AppConfig, root: Logger, logger: Logger): Promise<void> {
+  await assertCanListen(config.port, config.host);
   const database = await provideDatabase(config, (message) => logger.info(message));
   logger.info(`Database: ${database.description}`);
 
@@ -55,7 +57,8 @@ async function start(config: AppConfig, root: Logger, logger: Logger): Promise<v
   } catch (error) {
     await app?.close().catch(() => undefined);
     await database.stop();
-    throw error;
+    // Taken between the check above and now: still one line, not a stack trace.
+    throw listenErrorOf(error, config.port, config.host) ?? error;
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info(

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
 import { Client } from 'pg';
 import { runCli } from '../src/cli-program';
@@ -7,10 +9,14 @@ import { testDatabaseUrl } from './support/database';
 type Run = { code: number; stdout: string; stderr: string };
 
 async function cli(...args: string[]): Promise<Run> {
+  return cliWithEnv({ DATABASE_URL: testDatabaseUrl() }, ...args);
+}
+
+async function cliWithEnv(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {
-    env: { DATABASE_URL: testDatabaseUrl() },
+    env,
     stdout: (text) => (stdout += text),
     stderr: (text) => (stderr += text),
   });
@@ -167,4 +173,122 @@ describe('CLI (e2e)', () => {
       await db.end();
     }
   });
+
+  describe('errors with --json: one JSON line on stderr, and an exit code by kind', () => {
+    /** The single line on stderr, parsed; fails unless stderr is exactly one JSON line. */
+    const problemOf = (run: Run): Record<string, unknown> => {
+      expect(run.stdout).toBe('');
+      expect(run.stderr.endsWith('\n')).toBe(true);
+      const lines = run.stderr.slice(0, -1).split('\n');
+      expect(lines).toHaveLength(1);
+      const problem = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+      expect(problem.type).toMatch(/^urn:todo-service:problem:[a-z-]+$/);
+      expect(problem.code).toMatch(/^[A-Z_]+$/);
+      expect(typeof problem.title).toBe('string');
+      expect(typeof problem.detail).toBe('string');
+      return problem;
+    };
+
+    it.each([
+      [['frobnicate'], 'UNKNOWN_COMMAND', /frobnicate/],
+      [[], 'MISSING_COMMAND', /No command/],
+      [['projections'], 'MISSING_COMMAND', /No command/],
+      [['list', '--bogus'], 'UNKNOWN_OPTION', /--bogus/],
+      [['create'], 'MISSING_ARGUMENT', /title/],
+      [['create', 'one', 'two'], 'TOO_MANY_ARGUMENTS', /too many/],
+      [['list', '--limit'], 'MISSING_OPTION_VALUE', /--limit/],
+      [['show', 'not-a-uuid'], 'INVALID_ARGUMENT', /must be a UUID/],
+      [['list', '--limit', '0'], 'INVALID_ARGUMENT', /integer from 1 to 100/],
+      [['history', randomUUID(), '--after', '-1'], 'INVALID_ARGUMENT', /--after/],
+      [['list', '--open', '--completed'], 'CONFLICTING_OPTIONS', /cannot be used with/],
+    ])('usage error %j: %s, exit 2', async (args, code, detail) => {
+      for (const run of [await cli('--json', ...args), await cli(...args, '--json')]) {
+        expect(run.code).toBe(2);
+        const problem = problemOf(run);
+        expect(problem).toMatchObject({ type: 'urn:todo-service:problem:usage-error', code });
+        expect(problem.detail).toMatch(detail);
+      }
+    });
+
+    it('a usage error without --json stays text for people, with the same exit code', async () => {
+      const run = await cli('list', '--bogus');
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^error: unknown option '--bogus'\n/);
+    });
+
+    it('domain errors, validation of a title included: their problem type and code, exit 1', async () => {
+      const unknown = randomUUID();
+      const todo = JSON.parse((await cli('--json', 'create', 'Errors as JSON')).stdout) as Todo;
+      const open = JSON.parse((await cli('--json', 'create', 'Still open')).stdout) as Todo;
+      await cli('complete', todo.id);
+      const cases: [string[], string, Record<string, unknown>][] = [
+        [['show', unknown], 'TODO_NOT_FOUND', { todoId: unknown }],
+        [['history', unknown], 'TODO_NOT_FOUND', { todoId: unknown }],
+        [['create', '   '], 'TODO_TITLE_INVALID', {}],
+        [['rename', open.id, 'x'.repeat(201)], 'TODO_TITLE_INVALID', {}],
+        [['complete', todo.id], 'TODO_ALREADY_COMPLETED', { todoId: todo.id }],
+        [['show', todo.id, '--version', '9'], 'TODO_VERSION_NOT_FOUND', { version: 9 }],
+        [['list', '--cursor', 'forged'], 'INVALID_CURSOR', {}],
+        [['projections', 'rebuild', 'nope'], 'PROJECTION_NOT_FOUND', {}],
+      ];
+      for (const [args, code, details] of cases) {
+        const run = await cli('--json', ...args);
+        expect({ args, exit: run.code }).toEqual({ args, exit: 1 });
+        const type = `urn:todo-service:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+        expect(problemOf(run)).toMatchObject({ type, code, ...details });
+      }
+    });
+
+    it('a database that does not answer: database-unavailable, exit 4', async () => {
+      const run = await cliWithEnv(
+        { DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/todo` },
+        '--json',
+        'list',
+      );
+      expect(run.code).toBe(4);
+      expect(problemOf(run)).toMatchObject({
+        type: 'urn:todo-service:problem:database-unavailable',
+        code: 'DATABASE_UNAVAILABLE',
+      });
+    });
+
+    it.each([
+      [{ DATABASE_URL: 'mysql://localhost/todo' }, /DATABASE_URL/],
+      [{ DATABASE_URL: testDatabaseUrl(), DB_POOL_SIZE: 'many' }, /DB_POOL_SIZE/],
+      [{ DATABASE_URL: withDatabase('no_such_database') }, /no_such_database/],
+    ])(
+      'a configuration the CLI cannot run with (%j): configuration-error, exit 3',
+      async (env, detail) => {
+        const run = await cliWithEnv(env, 'list', '--json');
+        expect(run.code).toBe(3);
+        const problem = problemOf(run);
+        expect(problem).toMatchObject({
+          type: 'urn:todo-service:problem:configuration-error',
+          code: 'CONFIGURATION_ERROR',
+        });
+        expect(problem.detail).toMatch(detail);
+      },
+    );
+
+    it('--help lists the exit codes', async () => {
+      const run = await cli('--help');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/Exit codes:\n\s+0\s+success\n\s+1\s.*\n\s+2\s+usage error/);
+    });
+  });
 });
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function withDatabase(name: string): string {
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -7,8 +7,6 @@ import { startTestApp } from './support/app';
 import { databaseOf } from './support/database';
 import type { TestDatabase } from './support/database';
 import { expectProblem } from './support/problem';
-import { databaseOf } from './support/database';
-import type { TestDatabase } from './support/database';
 
 /**
  * Every input the API does not accept is a clear 4xx problem: never a 500, and never stored in

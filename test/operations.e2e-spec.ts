@@ -63,6 +63,25 @@ describe('Operations (e2e)', () => {
       expect(text).not.toContain(id);
     });
 
+    it('exports the event-loop delay as a histogram that a blocked loop shows up in', async () => {
+      const value = (text: string, series: string) =>
+        Number(new RegExp(`^${series.replace(/[{}".]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+      const before = (await request(http).get('/metrics').expect(200)).text;
+      // Blocks this process's loop, which is the app's, for longer than the 0.1 s bucket.
+      const blockedUntil = Date.now() + 150;
+      while (Date.now() < blockedUntil);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const after = (await request(http).get('/metrics').expect(200)).text;
+
+      const above = (text: string) =>
+        value(text, 'nodejs_eventloop_delay_seconds_count') -
+        value(text, 'nodejs_eventloop_delay_seconds_bucket{le="0.1"}');
+      expect(above(after) - above(before)).toBeGreaterThanOrEqual(1);
+      expect(value(after, 'nodejs_eventloop_delay_seconds_count')).toBeGreaterThan(
+        value(before, 'nodejs_eventloop_delay_seconds_count'),
+      );
+    });
+
     it('writes one JSON line per request with id, route, status and duration; secrets redacted; CR/LF stay inside the line', async () => {
       const requestId = `log-${randomUUID()}`;
       await request(http)

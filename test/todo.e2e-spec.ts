@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { startTestApp } from './support/app';
+import { memoryLogger } from './support/memory-log';
 import { expectProblem } from './support/problem';
 import { databaseOf } from './support/database';
 import type { TestDatabase } from './support/database';
@@ -274,13 +275,28 @@ describe('Todo HTTP API (e2e)', () => {
     });
 
     it('500 problem without internals when the projection fails, and the event is rolled back', async () => {
-      const todo = await create();
-      // A read-model row that vanished makes the projection fail inside the append's transaction.
-      await database.rows('DELETE FROM todo_read_views WHERE id = $1', [todo.id]);
-      const response = await request(http).patch(`/todos/${todo.id}`).send({ title: 'Changed' });
-      const body = expectProblem(response, 500, 'internal-error');
-      expect(JSON.stringify(body)).not.toMatch(/todo_read_views|Projection|SELECT|Error/);
-      expect(await eventsOf(todo.id)).toHaveLength(1);
+      // The failure is logged with its stack, as it must be: into memory, where it is checked,
+      // so that a passing run prints no error.
+      const log = memoryLogger('error');
+      const failing = await startTestApp({ logger: log.logger });
+      try {
+        const todo = await create();
+        // A read-model row that vanished makes the projection fail inside the append's transaction.
+        await database.rows('DELETE FROM todo_read_views WHERE id = $1', [todo.id]);
+        const response = await request(failing.getHttpServer())
+          .patch(`/todos/${todo.id}`)
+          .send({ title: 'Changed' });
+        const body = expectProblem(response, 500, 'internal-error');
+        expect(JSON.stringify(body)).not.toMatch(/todo_read_views|Projection|SELECT|Error/);
+        expect(await eventsOf(todo.id)).toHaveLength(1);
+        const logged = await log.waitFor(
+          (line) => typeof line.stack === 'string' && String(line.msg).includes(todo.id),
+        );
+        expect(logged).toMatchObject({ level: 50, context: 'HTTP' });
+        expect(logged.stack).toContain('todo_read_views');
+      } finally {
+        await failing.close();
+      }
     });
   });
 

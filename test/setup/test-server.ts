@@ -35,7 +35,7 @@ async function tryTestcontainers(log: (message: string) => void): Promise<TestSe
     return undefined;
   }
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-  const container = await new PostgreSqlContainer('postgres:16-alpine').start();
+  const container = await new PostgreSqlContainer('postgres:18-alpine').start();
   return {
     adminUrl: container.getConnectionUri(),
     description: 'Testcontainers PostgreSQL',

@@ -1,15 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Database } from '../../database/database';
 import type { EventStoreObserver } from '../../event-store';
+import { EventLoopDelayMetric } from './event-loop-delay';
 
 /**
  * The service's Prometheus metrics. Each application instance has its own registry, so tests can
  * run several apps in one process without clashing metric names.
  */
 @Injectable()
-export class MetricsService implements EventStoreObserver {
+export class MetricsService implements EventStoreObserver, OnModuleDestroy {
   readonly registry = new Registry();
+
+  private readonly eventLoopDelay = new EventLoopDelayMetric(this.registry);
 
   readonly httpRequests = new Histogram({
     name: 'http_request_duration_seconds',
@@ -59,6 +63,10 @@ export class MetricsService implements EventStoreObserver {
       },
     });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  onModuleDestroy(): void {
+    this.eventLoopDelay.stop();
   }
 
   appended(_streamId: string, eventCount: number): void {
