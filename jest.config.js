@@ -19,19 +19,28 @@ const common = {
   testEnvironment: 'node',
 };
 
-module.exports = {
-  // One PostgreSQL database for the whole run: DATABASE_URL's server, a Testcontainers
-  // container, or an embedded server; created before the first test file, dropped after the last.
+// One PostgreSQL database for the whole run: DATABASE_URL's server, a Testcontainers container,
+// or an embedded server; created before the first test file, dropped after the last. Declared on
+// the tiers that need it (Jest runs a shared hook once), so a unit-only run starts no database.
+const withDatabase = {
+  ...common,
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+};
+
+module.exports = {
   projects: [
     {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'],
     },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/src/**/*.int-spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    {
+      ...withDatabase,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/src/**/*.int-spec.ts'],
+    },
+    { ...withDatabase, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
   testTimeout: 30_000,
 };

@@ -39,7 +39,12 @@ export class AppModule {
         CqrsModule.forRoot(),
         DatabaseModule.forRoot(options.database, migrations),
         SharedModule.forRoot(options.write),
-        EventStoreModule.configure(options.subscriptions ?? {}),
+        EventStoreModule.configure(
+          options.subscriptions ?? {},
+          options.write?.idempotencyKeyTtlSeconds === undefined
+            ? {}
+            : { idempotencyKeyTtlSeconds: options.write.idempotencyKeyTtlSeconds },
+        ),
         HealthModule,
         MetricsModule,
         AuthModule.forRoot(options.auth ?? { apiKeys: [] }),

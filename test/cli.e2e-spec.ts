@@ -53,6 +53,27 @@ describe('CLI (e2e)', () => {
     expect(open.stdout).not.toContain(todo.id);
   });
 
+  it('reopens and deletes a todo; a deleted todo refuses commands, its history stays', async () => {
+    const todo = JSON.parse((await cli('--json', 'create', 'Reopen me')).stdout) as Todo;
+    await cli('complete', todo.id);
+    const reopened = await cli('--json', 'reopen', todo.id);
+    expect(reopened.code).toBe(0);
+    expect(JSON.parse(reopened.stdout)).toMatchObject({ completed: false, version: 3 });
+    const again = await cli('reopen', todo.id);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('TODO_NOT_COMPLETED');
+
+    const deleted = await cli('delete', todo.id);
+    expect(deleted).toMatchObject({ code: 0, stdout: `Deleted todo ${todo.id} (version 4).\n` });
+    const shown = await cli('show', todo.id);
+    expect(shown.code).toBe(1);
+    expect(shown.stderr).toContain('TODO_DELETED');
+    const history = JSON.parse((await cli('--json', 'history', todo.id)).stdout) as {
+      items: { type: string }[];
+    };
+    expect(history.items.map((e) => e.type).at(-1)).toBe('TodoDeleted');
+  });
+
   it('shows the history with metadata and a todo at an earlier version', async () => {
     const todo = JSON.parse((await cli('--json', 'create', 'Version one')).stdout) as Todo;
     await cli('rename', todo.id, 'Version two');

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { startTestApp } from './support/app';
-import { expectProblem } from './support/problem';
 import { databaseOf } from './support/database';
 import type { TestDatabase } from './support/database';
+import { expectProblem } from './support/problem';
 
 /**
  * Every input the API does not accept is a clear 4xx problem: never a 500, and never stored in

@@ -150,7 +150,7 @@ describe('three service processes on one database (e2e)', () => {
     expect((await eventsOf(id)).map((event) => event.sequence)).toEqual([1, 2]);
   });
 
-  it('50 concurrent renames without If-Match: one event per 2xx, no gaps, read model = fold', async () => {
+  it('50 concurrent renames without If-Match: >= 95% succeed, the rest 503, one event per 2xx, read model = fold', async () => {
     const id = await createTodo('race without If-Match');
     const replies = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
@@ -158,13 +158,15 @@ describe('three service processes on one database (e2e)', () => {
       ),
     );
     const statuses = replies.map((reply) => reply.status);
-    // A writer that lost every one of its bounded retries gets 409; nothing else may happen.
-    expect(statuses.every((status) => status === 200 || status === 409)).toBe(true);
-    for (const reply of replies.filter((r) => r.status === 409)) {
-      expect(reply.body.type).toBe('urn:todo-service:problem:concurrency-conflict');
+    // A write without If-Match applies to the latest state: writers of one process take turns,
+    // and a race lost to another process is retried after a jittered pause. Only a writer that
+    // stays unlucky past the busy timeout gets 503; nothing else may happen.
+    expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+    for (const reply of replies.filter((r) => r.status === 503)) {
+      expect(reply.body.type).toBe('urn:todo-service:problem:stream-busy');
     }
     const successes = statuses.filter((status) => status === 200).length;
-    expect(successes).toBeGreaterThanOrEqual(1);
+    expect(successes).toBeGreaterThanOrEqual(48);
 
     const events = await eventsOf(id);
     expect(events).toHaveLength(1 + successes);

@@ -4,13 +4,12 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../src/app.factory';
 import { ProjectionAdmin } from '../src/event-store';
-import { ChangeTitleCommand } from '../src/todo/application/commands/change-title.command';
-import { CompleteTodoCommand } from '../src/todo/application/commands/complete-todo.command';
-import { CreateTodoCommand } from '../src/todo/application/commands/create-todo.command';
+import { ChangeTitleCommand } from '../src/todo/application/commands/change-title';
+import { CompleteTodoCommand } from '../src/todo/application/commands/complete-todo';
+import { CreateTodoCommand } from '../src/todo/application/commands/create-todo';
 import type { TodoView } from '../src/todo/application/todo-view';
 import { createScratchDatabase, databaseOf } from './support/database';
 import { waitFor } from './support/wait-for';
-import { freshResult } from '../src/shared/application/idempotent-executor';
 import type { TestDatabase } from './support/database';
 
 /** A small deterministic PRNG, so a failing workload can be replayed from its seed. */
@@ -56,8 +55,8 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     const commands = app.get(CommandBus);
     const ids: string[] = [];
     for (let i = 0; i < todos; i++) {
-      const todo = await freshResult(commands.execute(new CreateTodoCommand(`Todo ${seed}-${i}`)));
-      ids.push(todo.id);
+      const created = await commands.execute(new CreateTodoCommand(`Todo ${seed}-${i}`));
+      ids.push(created.newEvents[0]?.streamId ?? '');
     }
     for (let i = 0; i < changes; i++) {
       const id = ids[Math.floor(next() * ids.length)] ?? '';

@@ -271,7 +271,7 @@ describe('Todo HTTP API (e2e)', () => {
 
     it('404 problem for an unknown route', async () => {
       expectProblem(await request(http).get('/nothing-here'), 404, 'not-found');
-      expectProblem(await request(http).delete(`/todos/${randomUUID()}`), 404, 'not-found');
+      expectProblem(await request(http).put(`/todos/${randomUUID()}`), 404, 'not-found');
     });
 
     it('500 problem without internals when the projection fails, and the event is rolled back', async () => {
@@ -371,13 +371,27 @@ describe('Todo HTTP API (e2e)', () => {
       const expected: [string, string, string[]][] = [
         ['/todos', 'post', ['201', '400', '409', '422', ...body, '500', '503']],
         ['/todos', 'get', ['200', '400', '500', '503']],
-        ['/todos/{id}', 'get', ['200', '400', '404', '500', '503']],
+        ['/todos/{id}', 'get', ['200', '400', '404', '410', '500', '503']],
         ['/todos/{id}/events', 'get', ['200', '400', '404', '500', '503']],
-        ['/todos/{id}', 'patch', ['200', '400', '404', '409', '412', '428', ...body, '500', '503']],
+        [
+          '/todos/{id}',
+          'patch',
+          ['200', '400', '404', '409', '410', '412', '428', ...body, '500', '503'],
+        ],
         [
           '/todos/{id}/complete',
           'post',
-          ['200', '400', '404', '409', '412', '422', '428', ...body, '500', '503'],
+          ['200', '400', '404', '409', '410', '412', '422', '428', ...body, '500', '503'],
+        ],
+        [
+          '/todos/{id}/reopen',
+          'post',
+          ['200', '400', '404', '409', '410', '412', '422', '428', ...body, '500', '503'],
+        ],
+        [
+          '/todos/{id}',
+          'delete',
+          ['204', '400', '404', '409', '410', '412', '422', '428', '500', '503'],
         ],
       ];
       for (const [path, method, statuses] of expected) {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
-import { IdempotencyKeyCleanup } from '../src/shared/infrastructure/idempotency-key-cleanup';
+import { IdempotencyKeyCleanup } from '../src/event-store';
 import { startTestApp } from './support/app';
 import { databaseOf, testDatabaseUrl } from './support/database';
 import { expectProblem } from './support/problem';

@@ -1,5 +1,12 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
+import { DeciderCommandHandler } from './commands/command-handler';
+import { COMMAND_SETTINGS } from './commands/command-settings';
+import type { CommandSettings } from './commands/command-settings';
+import { IdempotencyKeyCleanup } from './commands/idempotency/idempotency-key-cleanup';
+import { IdempotencyStore } from './commands/idempotency/idempotency-store';
+import { PostgresIdempotencyStore } from './commands/idempotency/postgres-idempotency-store';
+import { StateReader } from './commands/state-reader';
 import { EventStore } from './core/event-store';
 import { InlineProjectionRegistry } from './core/inline-projection';
 import { PostgresEventStore } from './core/postgres-event-store';
@@ -25,9 +32,16 @@ import { UpcasterRegistry } from './core/upcaster';
     { provide: EventStore, useClass: PostgresEventStore },
     SubscriptionRunner,
     ProjectionAdmin,
+    { provide: IdempotencyStore, useClass: PostgresIdempotencyStore },
+    DeciderCommandHandler,
+    StateReader,
+    IdempotencyKeyCleanup,
   ],
   exports: [
     EventStore,
+    DeciderCommandHandler,
+    StateReader,
+    IdempotencyKeyCleanup,
     InlineProjectionRegistry,
     SubscriptionRegistry,
     UpcasterRegistry,
@@ -36,15 +50,21 @@ import { UpcasterRegistry } from './core/upcaster';
 })
 export class EventStoreModule {
   /**
-   * How this process runs subscriptions (import once, in the application module). Without it,
-   * subscriptions run with `DEFAULT_SUBSCRIPTION_OPTIONS`.
+   * How this process runs subscriptions and commands (import once, in the application module).
+   * Without it, they run with `DEFAULT_SUBSCRIPTION_OPTIONS` and `DEFAULT_COMMAND_SETTINGS`.
    */
-  static configure(options: Partial<SubscriptionOptions>): DynamicModule {
+  static configure(
+    options: Partial<SubscriptionOptions>,
+    commands: Partial<CommandSettings> = {},
+  ): DynamicModule {
     return {
       module: EventStoreOptionsModule,
       global: true,
-      providers: [{ provide: SUBSCRIPTION_OPTIONS, useValue: options }],
-      exports: [SUBSCRIPTION_OPTIONS],
+      providers: [
+        { provide: SUBSCRIPTION_OPTIONS, useValue: options },
+        { provide: COMMAND_SETTINGS, useValue: commands },
+      ],
+      exports: [SUBSCRIPTION_OPTIONS, COMMAND_SETTINGS],
     };
   }
 }

@@ -46,3 +46,25 @@ export {
   ProjectionNotRebuildableError,
   ProjectionRebuildInProgressError,
 } from './projections/projection.errors';
+export { InMemoryEventStore } from './core/in-memory-event-store';
+export type { Decider } from './commands/decider';
+export { fold } from './commands/decider';
+export { DeciderCommandHandler } from './commands/command-handler';
+export type { CommandResult, HandleOptions } from './commands/command-handler';
+export { StateReader } from './commands/state-reader';
+export type { LoadedState } from './commands/state-loader';
+export { COMMAND_SETTINGS, DEFAULT_COMMAND_SETTINGS } from './commands/command-settings';
+export type { CommandSettings } from './commands/command-settings';
+export { PreconditionFailedError } from './commands/precondition-failed.error';
+export { StreamBusyError } from './commands/stream-busy.error';
+export {
+  IdempotencyKeyInFlightError,
+  IdempotencyKeyReusedError,
+} from './commands/idempotency/idempotency.errors';
+export { IdempotencyStore } from './commands/idempotency/idempotency-store';
+export type {
+  IdempotencyRecord,
+  IdempotencyRequest,
+} from './commands/idempotency/idempotency-store';
+export { InMemoryIdempotencyStore } from './commands/idempotency/in-memory-idempotency-store';
+export { IdempotencyKeyCleanup } from './commands/idempotency/idempotency-key-cleanup';

@@ -1,6 +1,6 @@
 export type DailyActivity = { day: string; created: number; completed: number };
 
-export type ActivityChange = 'created' | 'renamed' | 'completed';
+export type ActivityChange = 'created' | 'renamed' | 'completed' | 'reopened' | 'deleted';
 
 export type ActivityItem = {
   /** Global position of the event in the log; the feed is newest first by it. */

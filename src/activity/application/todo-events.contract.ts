@@ -16,10 +16,22 @@ export type TodoCompletedV1 = {
   data: { todoId: string; completedAt: string };
 };
 
-export type ConsumedTodoEvent = TodoCreatedV1 | TodoTitleChangedV1 | TodoCompletedV1;
+export type TodoReopenedV1 = {
+  type: 'TodoReopened';
+  data: { todoId: string; reopenedAt: string };
+};
+export type TodoDeletedV1 = {
+  type: 'TodoDeleted';
+  data: { todoId: string; deletedAt: string };
+};
+
+export type ConsumedTodoEvent =
+  TodoCreatedV1 | TodoTitleChangedV1 | TodoCompletedV1 | TodoReopenedV1 | TodoDeletedV1;
 
 export const CONSUMED_TODO_EVENT_TYPES: readonly ConsumedTodoEvent['type'][] = [
   'TodoCreated',
   'TodoTitleChanged',
   'TodoCompleted',
+  'TodoReopened',
+  'TodoDeleted',
 ];

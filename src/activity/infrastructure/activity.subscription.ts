@@ -63,7 +63,7 @@ export class ActivitySubscription implements EventSubscription<ConsumedTodoEvent
 type FeedRow = {
   position: number;
   todoId: string;
-  change: 'created' | 'renamed' | 'completed';
+  change: 'created' | 'renamed' | 'completed' | 'reopened' | 'deleted';
   title: string | null;
   at: string;
 };
@@ -77,5 +77,9 @@ function feedRowOf(event: PositionedEvent<ConsumedTodoEvent>): FeedRow {
       return { ...row, change: 'renamed', title: event.data.title, at: event.data.changedAt };
     case 'TodoCompleted':
       return { ...row, change: 'completed', title: null, at: event.data.completedAt };
+    case 'TodoReopened':
+      return { ...row, change: 'reopened', title: null, at: event.data.reopenedAt };
+    case 'TodoDeleted':
+      return { ...row, change: 'deleted', title: null, at: event.data.deletedAt };
   }
 }

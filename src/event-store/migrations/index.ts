@@ -3,6 +3,7 @@ import { IdempotencyKeys1764230500000 } from './1764230500000-idempotency-keys';
 import { GlobalOrderAndSubscriptions1764230600000 } from './1764230600000-global-order-and-subscriptions';
 import { NotifyOncePerBurst1764230700000 } from './1764230700000-notify-once-per-burst';
 import { StreamTypesAndSnapshots1764230800000 } from './1764230800000-stream-types-and-snapshots';
+import { IdempotencyOutcomes1764230900000 } from './1764230900000-idempotency-outcomes';
 
 /**
  * The event store's tables: the log, its global order and notifications, subscription
@@ -15,4 +16,5 @@ export const EVENT_STORE_MIGRATIONS = [
   GlobalOrderAndSubscriptions1764230600000,
   NotifyOncePerBurst1764230700000,
   StreamTypesAndSnapshots1764230800000,
+  IdempotencyOutcomes1764230900000,
 ];

@@ -1,5 +1,5 @@
 /**
- * What sort of rule was broken. Adapters translate it (HTTP: 400, 404, 409, 412, 422), so the
+ * What sort of rule was broken. Adapters translate it (HTTP: 400, 404, 409, 410, 412, 422), so the
  * domain stays free of transport concerns.
  */
 export type DomainErrorKind =
@@ -9,7 +9,9 @@ export type DomainErrorKind =
   /** The caller's condition on the current state (e.g. the version it last saw) is false. */
   | 'precondition_failed'
   /** Well-formed, but cannot be processed as asked (e.g. a reused idempotency key). */
-  | 'unprocessable';
+  | 'unprocessable'
+  /** The resource existed and was removed for good (e.g. a deleted todo). */
+  | 'gone';
 
 /**
  * Base of every business-rule violation. `code` is stable and part of the public contract:

@@ -22,7 +22,10 @@ export type TodoListPage = {
 
 /** Port to the read side (`todo_read_views`); queries never touch the event log. */
 export abstract class TodoReadModel {
+  /** The todo; `undefined` when it never existed or was deleted. */
   abstract findById(id: string): Promise<TodoView | undefined>;
+  /** Whether the todo was deleted (its tombstone is kept, the todo is not). */
+  abstract isDeleted(id: string): Promise<boolean>;
   /** Newest first (creation time, then id), optionally filtered by `completed`. */
   abstract list(filter: TodoListFilter): Promise<TodoListPage>;
 }

@@ -14,4 +14,14 @@ export type CompleteTodo = {
   data: { todoId: string; now: Date };
 };
 
-export type TodoCommand = CreateTodo | ChangeTitle | CompleteTodo;
+export type ReopenTodo = {
+  type: 'ReopenTodo';
+  data: { todoId: string; now: Date };
+};
+
+export type DeleteTodo = {
+  type: 'DeleteTodo';
+  data: { todoId: string; now: Date };
+};
+
+export type TodoCommand = CreateTodo | ChangeTitle | CompleteTodo | ReopenTodo | DeleteTodo;

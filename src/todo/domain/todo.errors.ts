@@ -32,7 +32,26 @@ export class TodoAlreadyCompletedError extends DomainError {
   readonly kind = 'conflict';
 
   constructor(todoId: string) {
-    super(`Todo ${todoId} is already completed and can no longer change.`, { todoId });
+    super(`Todo ${todoId} is completed; reopen it to change it.`, { todoId });
+  }
+}
+
+export class TodoNotCompletedError extends DomainError {
+  readonly code = 'TODO_NOT_COMPLETED';
+  readonly kind = 'conflict';
+
+  constructor(todoId: string) {
+    super(`Todo ${todoId} is not completed, so it cannot be reopened.`, { todoId });
+  }
+}
+
+/** The todo was deleted: it takes no more commands and reads as gone; its history stays. */
+export class TodoDeletedError extends DomainError {
+  readonly code = 'TODO_DELETED';
+  readonly kind = 'gone';
+
+  constructor(todoId: string) {
+    super(`Todo ${todoId} was deleted.`, { todoId });
   }
 }
 

@@ -14,10 +14,23 @@ export type TodoCompleted = {
   data: { todoId: string; completedAt: string };
 };
 
-export type TodoEvent = TodoCreated | TodoTitleChanged | TodoCompleted;
+export type TodoReopened = {
+  type: 'TodoReopened';
+  data: { todoId: string; reopenedAt: string };
+};
+
+/** A tombstone: the todo is gone from reads and takes no more commands; its history stays. */
+export type TodoDeleted = {
+  type: 'TodoDeleted';
+  data: { todoId: string; deletedAt: string };
+};
+
+export type TodoEvent = TodoCreated | TodoTitleChanged | TodoCompleted | TodoReopened | TodoDeleted;
 
 export const TODO_EVENT_TYPES: readonly TodoEvent['type'][] = [
   'TodoCreated',
   'TodoTitleChanged',
   'TodoCompleted',
+  'TodoReopened',
+  'TodoDeleted',
 ];

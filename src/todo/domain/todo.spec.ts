@@ -4,10 +4,18 @@ import type { TodoCommand } from './todo.commands';
 import {
   TodoAlreadyCompletedError,
   TodoAlreadyExistsError,
+  TodoDeletedError,
+  TodoNotCompletedError,
   TodoNotFoundError,
   TodoTitleInvalidError,
 } from './todo.errors';
-import type { TodoCompleted, TodoCreated, TodoTitleChanged } from './todo.events';
+import type {
+  TodoCompleted,
+  TodoCreated,
+  TodoDeleted,
+  TodoReopened,
+  TodoTitleChanged,
+} from './todo.events';
 
 const given = deciderSpecification({ decide, evolve, initialState: initialTodo });
 
@@ -37,6 +45,14 @@ const changeTitle = (title: string): TodoCommand => ({
   data: { todoId, title, now: t1 },
 });
 const complete: TodoCommand = { type: 'CompleteTodo', data: { todoId, now: t1 } };
+const t2 = new Date('2026-11-27T11:00:00.000Z');
+const reopened: TodoReopened = {
+  type: 'TodoReopened',
+  data: { todoId, reopenedAt: t2.toISOString() },
+};
+const deleted: TodoDeleted = { type: 'TodoDeleted', data: { todoId, deletedAt: t2.toISOString() } };
+const reopen: TodoCommand = { type: 'ReopenTodo', data: { todoId, now: t2 } };
+const remove: TodoCommand = { type: 'DeleteTodo', data: { todoId, now: t2 } };
 
 describe('Todo', () => {
   describe('CreateTodo', () => {
@@ -131,7 +147,68 @@ describe('Todo', () => {
     });
   });
 
+  describe('ReopenTodo', () => {
+    it('reopens a completed todo', () => {
+      given(created, completed).when(reopen).then([reopened]);
+    });
+
+    it('refuses an open todo', () => {
+      given(created).when(reopen).thenThrows(TodoNotCompletedError, 'TODO_NOT_COMPLETED');
+    });
+
+    it('refuses an unknown todo', () => {
+      given().when(reopen).thenThrows(TodoNotFoundError, 'TODO_NOT_FOUND');
+    });
+
+    it('lets a reopened todo change and complete again', () => {
+      given(created, completed, reopened)
+        .when(changeTitle('Buy oat milk'))
+        .then([{ ...renamed, data: { ...renamed.data, changedAt: t1.toISOString() } }]);
+      given(created, completed, reopened).when(complete).then([completed]);
+    });
+  });
+
+  describe('DeleteTodo', () => {
+    it('deletes an open or a completed todo with a tombstone', () => {
+      given(created).when(remove).then([deleted]);
+      given(created, completed).when(remove).then([deleted]);
+    });
+
+    it('refuses an unknown todo', () => {
+      given().when(remove).thenThrows(TodoNotFoundError, 'TODO_NOT_FOUND');
+    });
+
+    it.each([
+      ['DeleteTodo', remove],
+      ['ChangeTitle', changeTitle('x')],
+      ['CompleteTodo', complete],
+      ['ReopenTodo', reopen],
+    ])('refuses %s on a deleted todo', (_name, command) => {
+      given(created, completed, deleted).when(command).thenThrows(TodoDeletedError, 'TODO_DELETED');
+    });
+
+    it('refuses to create a todo again under a deleted id', () => {
+      given(created, deleted)
+        .when(create('Again'))
+        .thenThrows(TodoAlreadyExistsError, 'TODO_ALREADY_EXISTS');
+    });
+  });
+
   describe('evolve', () => {
+    it('folds a reopening back to an open todo, and a deletion to a tombstone', () => {
+      expect(rehydrate([created, completed, reopened])).toEqual({
+        status: 'Open',
+        id: todoId,
+        title: 'Buy milk',
+        createdAt: t0.toISOString(),
+        updatedAt: t2.toISOString(),
+      });
+      expect(rehydrate([created, deleted])).toMatchObject({
+        status: 'Deleted',
+        deletedAt: t2.toISOString(),
+      });
+    });
+
     it('folds the whole history into the current state', () => {
       expect(rehydrate([created, renamed, completed])).toEqual({
         status: 'Completed',

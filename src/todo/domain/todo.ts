@@ -1,7 +1,16 @@
-import type { ChangeTitle, CompleteTodo, CreateTodo, TodoCommand } from './todo.commands';
+import type {
+  ChangeTitle,
+  CompleteTodo,
+  CreateTodo,
+  DeleteTodo,
+  ReopenTodo,
+  TodoCommand,
+} from './todo.commands';
 import {
   TodoAlreadyCompletedError,
   TodoAlreadyExistsError,
+  TodoDeletedError,
+  TodoNotCompletedError,
   TodoNotFoundError,
 } from './todo.errors';
 import type { TodoEvent } from './todo.events';
@@ -18,9 +27,11 @@ type TodoFields = {
 export type Todo =
   | { status: 'Initial' }
   | ({ status: 'Open' } & TodoFields)
-  | ({ status: 'Completed'; completedAt: string } & TodoFields);
+  | ({ status: 'Completed'; completedAt: string } & TodoFields)
+  | ({ status: 'Deleted'; deletedAt: string } & TodoFields);
 
-export type ExistingTodo = Exclude<Todo, { status: 'Initial' }>;
+/** A todo that exists and can be read and changed. */
+export type ExistingTodo = Exclude<Todo, { status: 'Initial' } | { status: 'Deleted' }>;
 
 export const initialTodo: Todo = { status: 'Initial' };
 
@@ -36,16 +47,27 @@ export function evolve(state: Todo, event: TodoEvent): Todo {
         updatedAt: event.data.createdAt,
       };
     case 'TodoTitleChanged':
-      if (state.status === 'Initial') return state;
+      if (state.status === 'Initial' || state.status === 'Deleted') return state;
       return { ...state, title: event.data.title, updatedAt: event.data.changedAt };
     case 'TodoCompleted':
-      if (state.status === 'Initial') return state;
+      if (state.status === 'Initial' || state.status === 'Deleted') return state;
       return {
         ...state,
         status: 'Completed',
         completedAt: event.data.completedAt,
         updatedAt: event.data.completedAt,
       };
+    case 'TodoReopened': {
+      if (state.status !== 'Completed') return state;
+      const { id, title, createdAt } = state;
+      return { status: 'Open', id, title, createdAt, updatedAt: event.data.reopenedAt };
+    }
+    case 'TodoDeleted': {
+      if (state.status === 'Initial') return state;
+      const { id, title, createdAt } = state;
+      const at = event.data.deletedAt;
+      return { status: 'Deleted', id, title, createdAt, updatedAt: at, deletedAt: at };
+    }
     default:
       return assertNever(event);
   }
@@ -64,6 +86,10 @@ export function decide(command: TodoCommand, state: Todo): TodoEvent[] {
       return changeTitle(command, state);
     case 'CompleteTodo':
       return complete(command, state);
+    case 'ReopenTodo':
+      return reopen(command, state);
+    case 'DeleteTodo':
+      return remove(command, state);
     default:
       return assertNever(command);
   }
@@ -101,8 +127,24 @@ function complete({ data }: CompleteTodo, state: Todo): TodoEvent[] {
   ];
 }
 
+function reopen({ data }: ReopenTodo, state: Todo): TodoEvent[] {
+  const todo = existing(state, data.todoId);
+  if (todo.status !== 'Completed') throw new TodoNotCompletedError(data.todoId);
+  return [
+    { type: 'TodoReopened', data: { todoId: data.todoId, reopenedAt: data.now.toISOString() } },
+  ];
+}
+
+function remove({ data }: DeleteTodo, state: Todo): TodoEvent[] {
+  existing(state, data.todoId);
+  return [
+    { type: 'TodoDeleted', data: { todoId: data.todoId, deletedAt: data.now.toISOString() } },
+  ];
+}
+
 function existing(state: Todo, todoId: string): ExistingTodo {
   if (state.status === 'Initial') throw new TodoNotFoundError(todoId);
+  if (state.status === 'Deleted') throw new TodoDeletedError(todoId);
   return state;
 }
 

@@ -60,6 +60,11 @@ const FIND_BY_ID: NamedStatement = {
   text: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE id = $1`,
 };
 
+const IS_DELETED: NamedStatement = {
+  name: 'todo_is_deleted',
+  text: `SELECT 1 FROM todo_tombstones WHERE id = $1`,
+};
+
 @Injectable()
 export class PostgresTodoReadModel extends TodoReadModel {
   constructor(private readonly database: Database) {
@@ -69,6 +74,10 @@ export class PostgresTodoReadModel extends TodoReadModel {
   async findById(id: string): Promise<TodoView | undefined> {
     const { rows } = await this.database.query<TodoRow>(FIND_BY_ID, [id]);
     return rows[0] && toView(rows[0]);
+  }
+
+  async isDeleted(id: string): Promise<boolean> {
+    return (await this.database.query(IS_DELETED, [id])).rows.length > 0;
   }
 
   async list({ completed, limit, after }: TodoListFilter): Promise<TodoListPage> {

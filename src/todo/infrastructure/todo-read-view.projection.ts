@@ -18,7 +18,14 @@ const SET_TITLE: NamedStatement = {
 };
 const SET_COMPLETED: NamedStatement = {
   name: 'todo_read_views_set_completed',
-  text: `UPDATE todo_read_views SET completed = TRUE, version = $2, updated_at = $3 WHERE id = $1`,
+  text: `UPDATE todo_read_views SET completed = $4, version = $2, updated_at = $3 WHERE id = $1`,
+};
+// The row goes and a tombstone stays, so a read can tell "deleted" (410) from "never existed".
+const DELETE: NamedStatement = {
+  name: 'todo_read_views_delete',
+  text: `WITH gone AS (DELETE FROM todo_read_views WHERE id = $1 RETURNING id)
+         INSERT INTO todo_tombstones (id, version, deleted_at)
+         SELECT id, $2, $3 FROM gone`,
 };
 
 /**
@@ -29,6 +36,7 @@ const SET_COMPLETED: NamedStatement = {
 export class TodoReadViewProjection implements InlineProjection<TodoEvent>, OnModuleInit {
   readonly name = 'todo_read_views';
   readonly eventTypes = TODO_EVENT_TYPES;
+  readonly tables = ['todo_read_views', 'todo_tombstones'];
   readonly streamTypes = ['todo'];
 
   constructor(private readonly registry: InlineProjectionRegistry) {}
@@ -63,6 +71,20 @@ export class TodoReadViewProjection implements InlineProjection<TodoEvent>, OnMo
           event.streamId,
           event.sequence,
           event.data.completedAt,
+          true,
+        ]);
+      case 'TodoReopened':
+        return this.update(tx, event, SET_COMPLETED, [
+          event.streamId,
+          event.sequence,
+          event.data.reopenedAt,
+          false,
+        ]);
+      case 'TodoDeleted':
+        return this.update(tx, event, DELETE, [
+          event.streamId,
+          event.sequence,
+          event.data.deletedAt,
         ]);
     }
   }

@@ -1,4 +1,5 @@
 import { ActivityTables1764230600001 } from './1764230600001-activity-tables';
+import { ActivityReopenDelete1764230900002 } from './1764230900002-activity-reopen-delete';
 
 /** The activity module's tables. */
-export const ACTIVITY_MIGRATIONS = [ActivityTables1764230600001];
+export const ACTIVITY_MIGRATIONS = [ActivityTables1764230600001, ActivityReopenDelete1764230900002];

@@ -45,23 +45,38 @@ export const PROBLEM_EXAMPLES = {
     type: problemType('todo-already-completed'),
     title: 'Todo already completed',
     status: 409,
-    detail:
-      'Todo 3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e is already completed and can no longer change.',
+    detail: 'Todo 3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e is completed; reopen it to change it.',
     instance: '/todos/3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e/complete',
     code: 'TODO_ALREADY_COMPLETED',
     todoId: '3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
   },
-  concurrency: {
-    type: problemType('concurrency-conflict'),
-    title: 'Concurrency conflict',
+  notCompleted: {
+    type: problemType('todo-not-completed'),
+    title: 'Todo not completed',
     status: 409,
-    detail:
-      'Stream 3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e was expected at version 2 but is at version 3; it was changed concurrently.',
+    detail: 'Todo 3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e is not completed, so it cannot be reopened.',
+    instance: '/todos/3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e/reopen',
+    code: 'TODO_NOT_COMPLETED',
+    todoId: '3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
+  },
+  deleted: {
+    type: problemType('todo-deleted'),
+    title: 'Todo deleted',
+    status: 410,
+    detail: 'Todo 3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e was deleted.',
     instance: '/todos/3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
-    code: 'CONCURRENCY_CONFLICT',
+    code: 'TODO_DELETED',
+    todoId: '3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
+  },
+  streamBusy: {
+    type: problemType('stream-busy'),
+    title: 'Stream busy',
+    status: 503,
+    detail:
+      'Stream 3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e is too busy with concurrent writes right now; retry later.',
+    instance: '/todos/3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
+    code: 'STREAM_BUSY',
     streamId: '3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
-    expectedVersion: 2,
-    actualVersion: 3,
   },
   preconditionFailed: {
     type: problemType('precondition-failed'),

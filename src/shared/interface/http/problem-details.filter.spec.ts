@@ -1,6 +1,6 @@
 import { ForbiddenException, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { ArgumentsHost } from '@nestjs/common';
-import { PreconditionFailedError } from '../../application/precondition-failed.error';
+import { PreconditionFailedError } from '../../../event-store';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { MalformedUrlError } from './well-formed-url';
 

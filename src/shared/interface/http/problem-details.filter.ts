@@ -1,8 +1,8 @@
 import { Catch, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { EventStoreError } from '../../../event-store';
-import { PreconditionFailedError } from '../../application/precondition-failed.error';
+import { EventStoreError, PreconditionFailedError } from '../../../event-store';
+import type { EventStoreErrorKind } from '../../../event-store';
 import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
 import { PROBLEM_CONTENT_TYPE, problemType, slugOfCode } from './problem-details';
@@ -14,12 +14,14 @@ import { urlForLog } from './loggable';
 import { RequestValidationError } from './request-validation.error';
 import { MalformedUrlError } from './well-formed-url';
 
-const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
+const STATUS_BY_KIND: Record<DomainErrorKind | EventStoreErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
   not_found: HttpStatus.NOT_FOUND,
   conflict: HttpStatus.CONFLICT,
   precondition_failed: HttpStatus.PRECONDITION_FAILED,
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
+  gone: HttpStatus.GONE,
+  busy: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** Problem types of the request errors this filter knows by class. */
@@ -161,7 +163,7 @@ function httpProblem(status: number, detail: string): ProblemDetails {
   return { ...problemOf({ ...OTHER_CLIENT_ERROR, status }), detail };
 }
 
-function detailOf(exception: DomainError): string {
+function detailOf(exception: DomainError | EventStoreError): string {
   if (exception instanceof PreconditionFailedError && exception.expectedVersions.length === 0) {
     // The list held only tags that cannot match; say why, in the header's own terms.
     return (

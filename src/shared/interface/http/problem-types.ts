@@ -49,9 +49,19 @@ export const PROBLEM_TYPES: readonly {
   {
     slug: 'todo-already-completed',
     status: 409,
-    when: 'the todo is completed and can no longer change',
+    when: 'the todo is completed; reopen it to change it',
   },
-  { slug: 'concurrency-conflict', status: 409, when: 'a concurrent writer won every retry' },
+  { slug: 'todo-not-completed', status: 409, when: 'reopening a todo that is not completed' },
+  {
+    slug: 'concurrency-conflict',
+    status: 409,
+    when: 'an append at a stale version (todo writes retry, or answer 412 or 503)',
+  },
+  {
+    slug: 'todo-deleted',
+    status: 410,
+    when: 'the todo was deleted; its history stays readable',
+  },
   {
     slug: 'stream-type-mismatch',
     status: 409,
@@ -111,6 +121,11 @@ export const PROBLEM_TYPES: readonly {
     when: 'a lock or statement timeout, or no free connection in time',
   },
   { slug: 'service-unavailable', status: 503, when: 'not ready, or shutting down' },
+  {
+    slug: 'stream-busy',
+    status: 503,
+    when: 'a write without If-Match kept losing races, or too many past-version reads wait',
+  },
 ];
 
 /** The list as Markdown, for a description in the API document. */

@@ -1,10 +1,11 @@
 import type { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { ChangeTitleCommand } from '../../application/commands/change-title.command';
-import { CompleteTodoCommand } from '../../application/commands/complete-todo.command';
-import { CreateTodoCommand } from '../../application/commands/create-todo.command';
-import { freshResult } from '../../../shared/application/idempotent-executor';
+import { ChangeTitleCommand } from '../../application/commands/change-title';
+import { CompleteTodoCommand } from '../../application/commands/complete-todo';
+import { CreateTodoCommand } from '../../application/commands/create-todo';
+import { DeleteTodoCommand } from '../../application/commands/delete-todo';
+import { ReopenTodoCommand } from '../../application/commands/reopen-todo';
 import { GetTodoAtVersionQuery } from '../../application/queries/get-todo-at-version.query';
 import {
   HISTORY_LIMIT_DEFAULT,
@@ -17,7 +18,9 @@ import {
   LIST_LIMIT_MAX,
   ListTodosQuery,
 } from '../../application/queries/list-todos.query';
+import { toTodoView } from '../../application/todo-view';
 import type { TodoHistory, TodoView } from '../../application/todo-view';
+import type { TodoWriteResult } from '../../application/todo-write';
 
 export type Buses = { commands: CommandBus; queries: QueryBus };
 
@@ -51,7 +54,7 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
     .description('Create a todo and print it.')
     .argument('<title>', 'the title (1..200 characters)')
     .action((title: string) =>
-      run(({ commands }) => freshResult(commands.execute(new CreateTodoCommand(title))), printTodo),
+      run(({ commands }) => commands.execute(new CreateTodoCommand(title)), printWritten),
     );
 
   program
@@ -60,10 +63,7 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
     .argument('<id>', 'the todo id (UUID)', todoId)
     .argument('<title>', 'the new title (1..200 characters)')
     .action((id: string, title: string) =>
-      run(
-        ({ commands }) => freshResult(commands.execute(new ChangeTitleCommand(id, title))),
-        printTodo,
-      ),
+      run(({ commands }) => commands.execute(new ChangeTitleCommand(id, title)), printWritten),
     );
 
   program
@@ -71,7 +71,29 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
     .description('Mark a todo as completed.')
     .argument('<id>', 'the todo id (UUID)', todoId)
     .action((id: string) =>
-      run(({ commands }) => freshResult(commands.execute(new CompleteTodoCommand(id))), printTodo),
+      run(({ commands }) => commands.execute(new CompleteTodoCommand(id)), printWritten),
+    );
+
+  program
+    .command('reopen')
+    .description('Reopen a completed todo.')
+    .argument('<id>', 'the todo id (UUID)', todoId)
+    .action((id: string) =>
+      run(({ commands }) => commands.execute(new ReopenTodoCommand(id)), printWritten),
+    );
+
+  program
+    .command('delete')
+    .description('Delete a todo; its history stays readable.')
+    .argument('<id>', 'the todo id (UUID)', todoId)
+    .action((id: string) =>
+      run(
+        ({ commands }) => commands.execute(new DeleteTodoCommand(id)),
+        ({ version }, json) =>
+          json
+            ? JSON.stringify({ id, deleted: true, version }, null, 2)
+            : `Deleted todo ${id} (version ${version}).`,
+      ),
     );
 
   program
@@ -145,6 +167,13 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
         },
       );
     });
+}
+
+function printWritten({ state, version }: TodoWriteResult, json: boolean): string {
+  if (state.status === 'Initial' || state.status === 'Deleted') {
+    throw new Error(`A write answered with a todo that does not exist (${state.status}).`);
+  }
+  return printTodo(toTodoView(state, version), json);
 }
 
 function printTodo(todo: TodoView, json: boolean): string {

@@ -1,40 +1,43 @@
 import type { Response } from 'express';
-import type { StoredResponse } from '../../../shared/application/idempotency-store';
-import type { WriteOutcome } from '../../../shared/application/idempotent-executor';
 import { etagOf } from '../../../shared/interface/http/if-match';
+import { toTodoView } from '../../application/todo-view';
 import type { TodoView } from '../../application/todo-view';
+import type { TodoWriteResult } from '../../application/todo-write';
 
-/** Set on a response that is the stored answer to an earlier request with the same key. */
+/** Set on a response that answers a retry with the same key as the first request was answered. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
-/** The answer to a create: what is stored for an idempotent retry and sent the first time. */
-export function createdResponse(todo: TodoView): StoredResponse {
-  return {
-    status: 201,
-    headers: { Location: `/todos/${todo.id}`, ETag: etagOf(todo.version) },
-    body: todo,
-  };
-}
-
-/** The answer to a change of an existing todo. */
-export function changedResponse(todo: TodoView): StoredResponse {
-  return { status: 200, headers: { ETag: etagOf(todo.version) }, body: todo };
-}
-
 /**
- * Applies status and headers of a write's outcome to `response` and returns the body. A replay
- * is the stored response verbatim, marked with `Idempotent-Replayed: true`.
+ * Sends a write's result. Everything is derived from the todo at the version the write left it
+ * at, so the answer to a retry (`replayed`) is byte for byte the first answer, plus
+ * `Idempotent-Replayed: true`.
  */
-export function sendOutcome(
-  response: Response,
-  outcome: WriteOutcome<TodoView>,
-  respond: (todo: TodoView) => StoredResponse,
-): unknown {
-  const stored = outcome.replayed ? outcome.response : respond(outcome.result);
-  response.status(stored.status);
-  for (const [name, value] of Object.entries(stored.headers)) response.setHeader(name, value);
-  if (outcome.replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
-  return stored.body;
+function send(response: Response, result: TodoWriteResult, status: number): TodoView {
+  const { state: todo, version } = result;
+  if (todo.status === 'Initial' || todo.status === 'Deleted') {
+    throw new Error(`A write answered with a todo that does not exist (${todo.status}).`);
+  }
+  const view = toTodoView(todo, version);
+  response.status(status);
+  if (status === 201) response.setHeader('Location', `/todos/${view.id}`);
+  response.setHeader('ETag', etagOf(version));
+  if (result.replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  return view;
+}
+
+/** The answer to a create: 201 with `Location` and `ETag`. */
+export const sendCreated = (response: Response, result: TodoWriteResult) =>
+  send(response, result, 201);
+
+/** The answer to a change of an existing todo: 200 with `ETag`. */
+export const sendChanged = (response: Response, result: TodoWriteResult) =>
+  send(response, result, 200);
+
+/** The answer to a delete: 204, no body, the `ETag` of the tombstone's version. */
+export function sendDeleted(response: Response, result: TodoWriteResult): void {
+  response.status(204);
+  response.setHeader('ETag', etagOf(result.version));
+  if (result.replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
 }
 
 /** RFC 8288 link to the next page, keeping the other query parameters. */

@@ -1,10 +1,12 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
   HttpStatus,
   Param,
+  applyDecorators,
   Patch,
   Post,
   Query,
@@ -15,6 +17,7 @@ import {
   ApiBody,
   ApiCreatedResponse,
   ApiHeader,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -29,9 +32,11 @@ import { IdempotencyKey } from '../../../shared/interface/http/idempotency-key';
 import type { IdempotencyKeyOfRequest } from '../../../shared/interface/http/idempotency-key';
 import { IfMatch, IfMatchPipe, etagOf } from '../../../shared/interface/http/if-match';
 import { uuidParam } from '../../../shared/interface/http/validation';
-import { ChangeTitleCommand } from '../../application/commands/change-title.command';
-import { CompleteTodoCommand } from '../../application/commands/complete-todo.command';
-import { CreateTodoCommand } from '../../application/commands/create-todo.command';
+import { ChangeTitleCommand } from '../../application/commands/change-title';
+import { CompleteTodoCommand } from '../../application/commands/complete-todo';
+import { CreateTodoCommand } from '../../application/commands/create-todo';
+import { DeleteTodoCommand } from '../../application/commands/delete-todo';
+import { ReopenTodoCommand } from '../../application/commands/reopen-todo';
 import { GetTodoAtVersionQuery } from '../../application/queries/get-todo-at-version.query';
 import { GetTodoHistoryQuery } from '../../application/queries/get-todo-history.query';
 import { GetTodoQuery } from '../../application/queries/get-todo.query';
@@ -46,7 +51,7 @@ import {
   TodoListResponseDto,
   TodoResponseDto,
 } from './dto/todo.response.dto';
-import { changedResponse, createdResponse, nextLink, sendOutcome } from './todo-http-responses';
+import { nextLink, sendChanged, sendCreated, sendDeleted } from './todo-http-responses';
 
 const ID_PARAM = { name: 'id', format: 'uuid', description: 'The todo id.' } as const;
 
@@ -77,6 +82,11 @@ const IF_MATCH = ApiHeader({
   // No example value: Swagger UI would pre-fill it, and a stale If-Match fails with 412.
   schema: { type: 'string' },
 });
+const BUSY = ApiProblem(
+  503,
+  'The todo is too contended right now (concurrent writes kept winning), or the database is unavailable; retry after Retry-After.',
+  [P.streamBusy],
+);
 const IDEMPOTENCY_KEY = ApiHeader({
   name: 'Idempotency-Key',
   required: false,
@@ -87,6 +97,26 @@ const IDEMPOTENCY_KEY = ApiHeader({
   // No example value: Swagger UI would pre-fill it, so every try would reuse one key (422).
   schema: { type: 'string' },
 });
+
+/** The errors every write on an existing todo can answer, beside its own 409s. */
+const WRITE_ERRORS = applyDecorators(
+  ApiProblem(400, 'The id is not a UUID, or a malformed If-Match or Idempotency-Key.', [
+    P.validation,
+    P.invalidHeader,
+  ]),
+  ApiProblem(404, 'No todo has this id.', [P.notFound]),
+  ApiProblem(410, 'The todo was deleted.', [P.deleted]),
+  ApiProblem(412, 'If-Match names a version the todo is no longer at; nothing was written.', [
+    P.preconditionFailed,
+  ]),
+  ApiProblem(422, 'The Idempotency-Key was already used for a different request.', [
+    P.idempotencyReused,
+  ]),
+  ApiProblem(428, 'REQUIRE_IF_MATCH is on and the request has no If-Match.', [
+    P.preconditionRequired,
+  ]),
+  BUSY,
+);
 
 @ApiTags('todos')
 @ApiHeader({
@@ -133,19 +163,16 @@ export class TodoController {
   @ApiProblem(422, 'The Idempotency-Key was already used for a different request.', [
     P.idempotencyReused,
   ])
+  @BUSY
   async create(
     @Body() body: TodoTitleDto,
     @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const outcome = await this.commands.execute(
-      new CreateTodoCommand(
-        body.title,
-        undefined,
-        idempotency && { ...idempotency, respond: createdResponse },
-      ),
+  ): Promise<TodoView> {
+    const result = await this.commands.execute(
+      new CreateTodoCommand(body.title, undefined, idempotency),
     );
-    return sendOutcome(response, outcome, createdResponse);
+    return sendCreated(response, result);
   }
 
   @Get()
@@ -202,6 +229,16 @@ export class TodoController {
     P.notFound,
     P.versionNotFound,
   ])
+  @ApiProblem(
+    410,
+    'The todo was deleted (at or before the version asked for); its history stays readable.',
+    [P.deleted],
+  )
+  @ApiProblem(
+    503,
+    'Too many reads of past versions at once, or the database is unavailable; retry after Retry-After.',
+    [P.streamBusy],
+  )
   async get(
     @Param('id', uuidParam('id')) id: string,
     @Query() query: GetTodoQueryDto,
@@ -219,7 +256,8 @@ export class TodoController {
   @Get(':id/events')
   @ApiOperation({
     summary: "A todo's history: its events in order, a page at a time",
-    description: "Read from the event log, with each event's metadata and recording time.",
+    description:
+      "Read from the event log, with each event's metadata and recording time; a deleted todo's history stays readable.",
   })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({
@@ -266,26 +304,25 @@ export class TodoController {
     P.invalidHeader,
   ])
   @ApiProblem(404, 'No todo has this id.', [P.notFound])
-  @ApiProblem(409, 'The todo is completed, or concurrent changes won every retry.', [
-    P.alreadyCompleted,
-    P.concurrency,
-  ])
+  @ApiProblem(409, 'The todo is completed (reopen it first).', [P.alreadyCompleted])
+  @ApiProblem(410, 'The todo was deleted.', [P.deleted])
   @ApiProblem(412, 'If-Match names a version the todo is no longer at; nothing was written.', [
     P.preconditionFailed,
   ])
   @ApiProblem(428, 'REQUIRE_IF_MATCH is on and the request has no If-Match.', [
     P.preconditionRequired,
   ])
+  @BUSY
   async changeTitle(
     @Param('id', uuidParam('id')) id: string,
     @Body() body: TodoTitleDto,
     @IfMatch(IfMatchPipe) expectedVersions: readonly number[] | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const outcome = await this.commands.execute(
-      new ChangeTitleCommand(id, body.title, expectedVersions),
+  ): Promise<TodoView> {
+    const result = await this.commands.execute(
+      new ChangeTitleCommand(id, body.title, { expectedVersions }),
     );
-    return sendOutcome(response, outcome, changedResponse);
+    return sendChanged(response, result);
   }
 
   @Post(':id/complete')
@@ -299,41 +336,89 @@ export class TodoController {
   @IDEMPOTENCY_KEY
   @ApiOkResponse({
     type: TodoResponseDto,
-    description: 'The todo after the change (or the stored response to a retry).',
+    description: 'The todo after the change (or the answer to a retry with the same key).',
     headers: { ...ETAG, ...REQUEST_ID, ...REPLAYED },
   })
-  @ApiProblem(400, 'The id is not a UUID, or a malformed If-Match or Idempotency-Key.', [
-    P.validation,
-    P.invalidHeader,
-  ])
-  @ApiProblem(404, 'No todo has this id.', [P.notFound])
+  @WRITE_ERRORS
   @ApiProblem(
     409,
-    'The todo is already completed, concurrent changes won every retry, or a request with the same Idempotency-Key is still being processed.',
-    [P.alreadyCompleted, P.concurrency, P.idempotencyInFlight],
+    'The todo is already completed, or a request with the same Idempotency-Key is still being processed.',
+    [P.alreadyCompleted, P.idempotencyInFlight],
   )
-  @ApiProblem(412, 'If-Match names a version the todo is no longer at; nothing was written.', [
-    P.preconditionFailed,
-  ])
-  @ApiProblem(422, 'The Idempotency-Key was already used for a different request.', [
-    P.idempotencyReused,
-  ])
-  @ApiProblem(428, 'REQUIRE_IF_MATCH is on and the request has no If-Match.', [
-    P.preconditionRequired,
-  ])
   async complete(
     @Param('id', uuidParam('id')) id: string,
     @IfMatch(IfMatchPipe) expectedVersions: readonly number[] | undefined,
     @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const outcome = await this.commands.execute(
-      new CompleteTodoCommand(
-        id,
-        expectedVersions,
-        idempotency && { ...idempotency, respond: changedResponse },
-      ),
+  ): Promise<TodoView> {
+    const result = await this.commands.execute(
+      new CompleteTodoCommand(id, { expectedVersions, idempotency }),
     );
-    return sendOutcome(response, outcome, changedResponse);
+    return sendChanged(response, result);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Reopen a completed todo', description: 'It can be changed again.' })
+  @ApiParam(ID_PARAM)
+  @IF_MATCH
+  @IDEMPOTENCY_KEY
+  @ApiOkResponse({
+    type: TodoResponseDto,
+    description: 'The todo after the change (or the answer to a retry with the same key).',
+    headers: { ...ETAG, ...REQUEST_ID, ...REPLAYED },
+  })
+  @WRITE_ERRORS
+  @ApiProblem(
+    409,
+    'The todo is not completed, or a request with the same Idempotency-Key is still being processed.',
+    [P.notCompleted, P.idempotencyInFlight],
+  )
+  async reopen(
+    @Param('id', uuidParam('id')) id: string,
+    @IfMatch(IfMatchPipe) expectedVersions: readonly number[] | undefined,
+    @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<TodoView> {
+    const result = await this.commands.execute(
+      new ReopenTodoCommand(id, { expectedVersions, idempotency }),
+    );
+    return sendChanged(response, result);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Delete a todo',
+    description:
+      'Appends a tombstone (`TodoDeleted`): afterwards the todo reads as 410 Gone, leaves lists and ' +
+      'takes no more commands (410); its history (`/todos/{id}/events`) stays readable. Retry ' +
+      'safely with an Idempotency-Key; without one, deleting again answers 410.',
+  })
+  @ApiParam(ID_PARAM)
+  @IF_MATCH
+  @IDEMPOTENCY_KEY
+  @ApiNoContentResponse({
+    description: 'Deleted (or the answer to a retry with the same key).',
+    headers: {
+      ETag: { description: "Strong entity tag of the tombstone's version.", ...string },
+      ...REQUEST_ID,
+      ...REPLAYED,
+    },
+  })
+  @WRITE_ERRORS
+  @ApiProblem(409, 'A request with the same Idempotency-Key is still being processed.', [
+    P.idempotencyInFlight,
+  ])
+  async delete(
+    @Param('id', uuidParam('id')) id: string,
+    @IfMatch(IfMatchPipe) expectedVersions: readonly number[] | undefined,
+    @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    const result = await this.commands.execute(
+      new DeleteTodoCommand(id, { expectedVersions, idempotency }),
+    );
+    sendDeleted(response, result);
   }
 }

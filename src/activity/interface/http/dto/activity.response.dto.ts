@@ -17,8 +17,11 @@ export class ActivityItemDto {
   @ApiProperty({ description: 'Global position of the event in the log.', example: 42 })
   position!: number;
   @ApiProperty({ format: 'uuid' }) todoId!: string;
-  @ApiProperty({ enum: ['created', 'renamed', 'completed'] }) change!: string;
-  @ApiPropertyOptional({ description: 'The title after the change; absent for completions.' })
+  @ApiProperty({ enum: ['created', 'renamed', 'completed', 'reopened', 'deleted'] })
+  change!: string;
+  @ApiPropertyOptional({
+    description: 'The title after the change; absent for completions, reopenings and deletions.',
+  })
   title?: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
 }

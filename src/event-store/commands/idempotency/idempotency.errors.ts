@@ -1,7 +1,7 @@
-import { DomainError } from '../domain/domain-error';
+import { EventStoreError } from '../../core/event-store.error';
 
 /** Another request with the same idempotency key is being processed right now. */
-export class IdempotencyKeyInFlightError extends DomainError {
+export class IdempotencyKeyInFlightError extends EventStoreError {
   readonly code = 'IDEMPOTENCY_KEY_IN_FLIGHT';
   readonly kind = 'conflict';
 
@@ -13,7 +13,7 @@ export class IdempotencyKeyInFlightError extends DomainError {
 }
 
 /** The idempotency key was already used for a different request. */
-export class IdempotencyKeyReusedError extends DomainError {
+export class IdempotencyKeyReusedError extends EventStoreError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
   readonly kind = 'unprocessable';
 

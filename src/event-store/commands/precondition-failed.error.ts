@@ -1,11 +1,11 @@
-import { DomainError } from '../domain/domain-error';
+import { EventStoreError } from '../core/event-store.error';
 
 /**
  * The caller asked to change a resource only if it is still at one of the versions it names
  * (HTTP `If-Match`), and it is not. Nothing was written; `currentVersion` tells the caller what
  * to reload.
  */
-export class PreconditionFailedError extends DomainError {
+export class PreconditionFailedError extends EventStoreError {
   readonly code = 'PRECONDITION_FAILED';
   readonly kind = 'precondition_failed';
 

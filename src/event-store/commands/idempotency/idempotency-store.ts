@@ -1,18 +1,23 @@
-import type { SqlTransaction } from '../../event-store';
+import type { SqlTransaction } from '../../core/inline-projection';
 
-/** A response as it was sent, kept to be sent again for a retry. Plain JSON. */
-export type StoredResponse = {
-  status: number;
-  /** Only the headers that matter to the client (e.g. `Location`, `ETag`). */
-  headers: Record<string, string>;
-  body: unknown;
+/** What the client sent with an idempotency key. */
+export type IdempotencyRequest = {
+  key: string;
+  /** Digest of everything that makes the request what it is (e.g. method, path, body). */
+  fingerprint: string;
 };
 
-export type IdempotencyRecord = {
-  key: string;
-  /** Digest of the request the key was first used with. */
-  fingerprint: string;
-  response: StoredResponse;
+/**
+ * What happened the first time a key was used: the command appended to `streamId` and left it
+ * at `version`. Enough for any adapter to answer a retry exactly as it answered the original,
+ * from the stream as it was at that version; it holds nothing of HTTP.
+ */
+export type IdempotencyRecord = IdempotencyRequest & {
+  streamId: string;
+  streamType: string;
+  version: number;
+  /** Today always `appended`: a command that fails or changes nothing records no key. */
+  outcome: 'appended';
 };
 
 /**
@@ -26,13 +31,13 @@ export class IdempotencyKeyTakenSignal extends Error {
   }
 }
 
-/** Port to the stored responses of idempotent requests. Also the Nest injection token. */
+/** Port to the records of idempotent commands. Also the Nest injection token. */
 export abstract class IdempotencyStore {
   /** The live (unexpired) record of `key`, if any. */
   abstract find(key: string): Promise<IdempotencyRecord | undefined>;
 
   /**
-   * Records `record` inside `transaction` (the one appending the request's events).
+   * Records `record` inside `transaction` (the one appending the command's events).
    *
    * @throws IdempotencyKeyInFlightError when another transaction is recording the same key now.
    * @throws IdempotencyKeyTakenSignal when a live record of the key exists already.

@@ -1,25 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../../database/database';
-import type { SqlTransaction } from '../../event-store';
-import { IdempotencyKeyInFlightError } from '../application/idempotency.errors';
-import { IdempotencyKeyTakenSignal, IdempotencyStore } from '../application/idempotency-store';
-import type { IdempotencyRecord, StoredResponse } from '../application/idempotency-store';
+import { Database } from '../../../database/database';
+import type { SqlTransaction } from '../../core/inline-projection';
+import { IdempotencyKeyInFlightError } from './idempotency.errors';
+import { IdempotencyKeyTakenSignal, IdempotencyStore } from './idempotency-store';
+import type { IdempotencyRecord } from './idempotency-store';
 
 // Two-key advisory locks live apart from the one-key lock the migrations take; this class id
 // keeps them apart from any other two-key lock as well.
 const LOCK_CLASS = 1_764_230_500;
 
 const FIND = `
-  SELECT key, fingerprint, response FROM idempotency_keys
+  SELECT key, fingerprint, stream_id, stream_type, version, outcome FROM idempotency_keys
   WHERE key = $1 AND expires_at > now()`;
 
 // An expired record of the same key is replaced; a live one is left alone (no row returned).
 const RECORD = `
-  INSERT INTO idempotency_keys (key, fingerprint, response, expires_at)
-  VALUES ($1, $2, $3::jsonb, now() + make_interval(secs => $4))
+  INSERT INTO idempotency_keys
+    (key, fingerprint, stream_id, stream_type, version, outcome, expires_at)
+  VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))
   ON CONFLICT (key) DO UPDATE
-    SET fingerprint = EXCLUDED.fingerprint, response = EXCLUDED.response,
-        created_at = now(), expires_at = EXCLUDED.expires_at
+    SET fingerprint = EXCLUDED.fingerprint, stream_id = EXCLUDED.stream_id,
+        stream_type = EXCLUDED.stream_type, version = EXCLUDED.version,
+        outcome = EXCLUDED.outcome, created_at = now(), expires_at = EXCLUDED.expires_at
     WHERE idempotency_keys.expires_at <= now()
   RETURNING key`;
 
@@ -29,7 +31,14 @@ const DELETE_EXPIRED = `
     SELECT key FROM idempotency_keys WHERE expires_at <= now() ORDER BY expires_at LIMIT $1
     FOR UPDATE SKIP LOCKED)`;
 
-type Row = { key: string; fingerprint: string; response: StoredResponse };
+type Row = {
+  key: string;
+  fingerprint: string;
+  stream_id: string;
+  stream_type: string;
+  version: string;
+  outcome: 'appended';
+};
 
 @Injectable()
 export class PostgresIdempotencyStore extends IdempotencyStore {
@@ -39,7 +48,17 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
 
   async find(key: string): Promise<IdempotencyRecord | undefined> {
     const { rows } = await this.database.query<Row>(FIND, [key]);
-    return rows[0];
+    const row = rows[0];
+    return (
+      row && {
+        key: row.key,
+        fingerprint: row.fingerprint,
+        streamId: row.stream_id,
+        streamType: row.stream_type,
+        version: Number(row.version),
+        outcome: row.outcome,
+      }
+    );
   }
 
   async record(
@@ -60,7 +79,10 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
     const inserted = await transaction.query(RECORD, [
       record.key,
       record.fingerprint,
-      JSON.stringify(record.response),
+      record.streamId,
+      record.streamType,
+      record.version,
+      record.outcome,
       ttlSeconds,
     ]);
     if (inserted.rows.length === 0) throw new IdempotencyKeyTakenSignal(record.key);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { IdempotencyStore } from '../application/idempotency-store';
+import { IdempotencyStore } from './idempotency-store';
 
 const INTERVAL_MS = 10 * 60 * 1000;
 const BATCH = 1000;

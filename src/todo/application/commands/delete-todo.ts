@@ -1,0 +1,35 @@
+import { Command, CommandHandler } from '@nestjs/cqrs';
+import type { ICommandHandler } from '@nestjs/cqrs';
+import { DeciderCommandHandler } from '../../../event-store';
+import { Clock } from '../../../shared/application/clock';
+import { commandMetadata } from '../../../shared/application/command-metadata';
+import { IdGenerator } from '../../../shared/application/id-generator';
+import { todoDecider } from '../todo.decider';
+import type { TodoWriteOptions, TodoWriteResult } from '../todo-write';
+
+export class DeleteTodoCommand extends Command<TodoWriteResult> {
+  constructor(
+    readonly todoId: string,
+    readonly options: TodoWriteOptions = {},
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(DeleteTodoCommand)
+export class DeleteTodoHandler implements ICommandHandler<DeleteTodoCommand, TodoWriteResult> {
+  constructor(
+    private readonly commands: DeciderCommandHandler,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  execute({ todoId, options }: DeleteTodoCommand): Promise<TodoWriteResult> {
+    return this.commands.handle(
+      todoDecider,
+      todoId,
+      { type: 'DeleteTodo', data: { todoId, now: this.clock.now() } },
+      { ...options, metadata: commandMetadata('DeleteTodo', this.ids) },
+    );
+  }
+}
