@@ -24,7 +24,7 @@ import { throughputChart } from './chart';
 import type { ControlResponses } from './control';
 import { openLoop } from './open-loop';
 import type { OpenLoopRequest, OpenLoopResult } from './open-loop';
-import { histogramQuantile, median, prometheusBuckets, share, tail } from './stats';
+import { histogramQuantile, median, percentile, prometheusBuckets, share, tail } from './stats';
 import type { Tail } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -598,6 +598,11 @@ async function main(): Promise<void> {
       `command latency: ${options.longStreamEvents}-event todo p50 ${longStream.longP50.toFixed(2)} ms vs 1-event todo ` +
         `${longStream.shortP50.toFixed(2)} ms (×${longStream.ratio.toFixed(2)})`,
     );
+    const contention = await measureContention(service.baseUrl, options);
+    log(
+      `blind writes: ${contention.succeeded}/${contention.sent} of ${contention.writers} concurrent PATCHes per round answered 2xx ` +
+        `(${contention.busy} × 503, ${contention.other} other, ${contention.lost} lost), p99 ${contention.p99.toFixed(0)} ms`,
+    );
     const peakRssMb = service.peakRssMb;
     log(`service peak RSS: ${peakRssMb.toFixed(0)} MB`);
 
@@ -615,6 +620,7 @@ async function main(): Promise<void> {
       },
       results,
       longStream,
+      contention,
       peakRssMb,
       openLoop: openLoopResults,
     };
@@ -853,6 +859,59 @@ async function measureLongStream(baseUrl: string, dbUrl: string, options: Option
   };
 }
 
+/**
+ * Blind writes under contention: rounds of concurrent PATCHes without If-Match on one new todo.
+ * "Apply to the latest state" should nearly always succeed; the rest must fail cleanly (503) and
+ * none may be lost: the todo's version must end at 1 + the writes answered 2xx.
+ */
+async function measureContention(baseUrl: string, options: Options) {
+  const writers = 50;
+  const rounds = options.quick ? 3 : 10;
+  let succeeded = 0;
+  let busy = 0;
+  let other = 0;
+  let lost = 0;
+  const latencies: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const created = await fetch(`${baseUrl}/todos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: `contended ${round}` }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    let ok = 0;
+    await Promise.all(
+      Array.from({ length: writers }, async (_, writer) => {
+        const startedAt = performance.now();
+        const response = await fetch(`${baseUrl}/todos/${id}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ title: `round ${round} writer ${writer}` }),
+        });
+        await response.arrayBuffer();
+        latencies.push(performance.now() - startedAt);
+        if (response.status >= 200 && response.status < 300) ok++;
+        else if (response.status === 503) busy++;
+        else other++;
+      }),
+    );
+    const after = (await (await fetch(`${baseUrl}/todos/${id}`)).json()) as { version: number };
+    succeeded += ok;
+    lost += Math.max(0, 1 + ok - after.version);
+  }
+  return {
+    writers,
+    rounds,
+    sent: writers * rounds,
+    succeeded,
+    busy,
+    other,
+    lost,
+    p50: median(latencies),
+    p99: percentile(latencies, 99),
+  };
+}
+
 type Report = {
   date: string;
   quick: boolean;
@@ -862,6 +921,7 @@ type Report = {
   machine: { cpus: number; memoryGb: number; node: string; postgres: string };
   results: ScenarioResult[];
   longStream: Awaited<ReturnType<typeof measureLongStream>>;
+  contention: Awaited<ReturnType<typeof measureContention>>;
   peakRssMb: number;
   openLoop: OpenLoopResultRow[];
 };
@@ -892,6 +952,13 @@ function goals(report: Report): { path: string; goal: string; value: string; met
     goal: '≤ 2× the latency of a new todo',
     value: `×${report.longStream.ratio.toFixed(2)}`,
     met: report.longStream.ratio <= 2,
+  });
+  const c = report.contention;
+  rows.push({
+    path: `${c.writers} concurrent blind PATCHes on one todo, ${c.rounds} rounds`,
+    goal: '≥ 95% 2xx, the rest 503, none lost',
+    value: `${((c.succeeded / c.sent) * 100).toFixed(1)}% 2xx, ${c.busy} × 503, ${c.other} other, ${c.lost} lost`,
+    met: c.succeeded / c.sent >= 0.95 && c.other === 0 && c.lost === 0,
   });
   const controlGoal = (name: string, minShare: number) => {
     const r = at32(name);
@@ -1005,6 +1072,10 @@ function writeReport(report: Report, options: Options): void {
     `Command latency (PATCH, 1 connection, ${report.longStream.samples} samples each, interleaved): ` +
       `${report.longStream.events}-event todo p50 ${f(report.longStream.longP50, 2)} ms, 1-event todo p50 ${f(report.longStream.shortP50, 2)} ms ` +
       `(×${f(report.longStream.ratio, 2)}).`,
+    '',
+    `Blind writes (${report.contention.writers} concurrent PATCHes without If-Match on one todo, ${report.contention.rounds} rounds): ` +
+      `${report.contention.succeeded}/${report.contention.sent} answered 2xx, ${report.contention.busy} × 503, ${report.contention.other} other, ` +
+      `${report.contention.lost} lost; latency p50 ${f(report.contention.p50)} ms, p99 ${f(report.contention.p99)} ms.`,
     '',
     `Service peak RSS: ${f(report.peakRssMb)} MB.`,
     '',
