@@ -69,9 +69,13 @@ export function reservedKeysIn(value: unknown): FieldError[] {
   return found;
 }
 
-/** A UUID in any case, as the one lowercase spelling the event log and read model use. */
+/**
+ * A UUID in any case, as the one lowercase spelling the event log and read model use. Any
+ * 8-4-4-4-12 hex spelling counts, whatever its version and variant bits, as for PostgreSQL's
+ * `uuid` type: streams written with such ids must stay readable.
+ */
 export function canonicalUuid(value: unknown): string | undefined {
-  return typeof value === 'string' && isUUID(value, 'all') ? value.toLowerCase() : undefined;
+  return typeof value === 'string' && isUUID(value, 'loose') ? value.toLowerCase() : undefined;
 }
 
 /**
