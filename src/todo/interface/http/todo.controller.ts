@@ -28,6 +28,7 @@ import {
   ApiProblem,
   PROBLEM_EXAMPLES as P,
 } from '../../../shared/interface/http/api-problem.decorator';
+import { TODO_PROBLEM_EXAMPLES as T } from './todo-problem-examples';
 import { IdempotencyKey } from '../../../shared/interface/http/idempotency-key';
 import type { IdempotencyKeyOfRequest } from '../../../shared/interface/http/idempotency-key';
 import { IfMatch, IfMatchPipe, etagOf } from '../../../shared/interface/http/if-match';
@@ -104,8 +105,8 @@ const WRITE_ERRORS = applyDecorators(
     P.validation,
     P.invalidHeader,
   ]),
-  ApiProblem(404, 'No todo has this id.', [P.notFound]),
-  ApiProblem(410, 'The todo was deleted.', [P.deleted]),
+  ApiProblem(404, 'No todo has this id.', [T.notFound]),
+  ApiProblem(410, 'The todo was deleted.', [T.deleted]),
   ApiProblem(412, 'If-Match names a version the todo is no longer at; nothing was written.', [
     P.preconditionFailed,
   ]),
@@ -155,7 +156,7 @@ export class TodoController {
   @ApiProblem(
     400,
     'Malformed JSON, wrong types, unknown fields, a title that breaks the rules, or a malformed Idempotency-Key.',
-    [P.validation, P.malformedBody, P.titleInvalid],
+    [P.validation, P.malformedBody, T.titleInvalid],
   )
   @ApiProblem(409, 'A request with the same Idempotency-Key is still being processed.', [
     P.idempotencyInFlight,
@@ -226,13 +227,13 @@ export class TodoController {
     P.validation,
   ])
   @ApiProblem(404, 'No todo has this id, or it has no such version.', [
-    P.notFound,
-    P.versionNotFound,
+    T.notFound,
+    T.versionNotFound,
   ])
   @ApiProblem(
     410,
     'The todo was deleted (at or before the version asked for); its history stays readable.',
-    [P.deleted],
+    [T.deleted],
   )
   @ApiProblem(
     503,
@@ -268,7 +269,7 @@ export class TodoController {
     },
   })
   @ApiProblem(400, 'The id is not a UUID, or invalid query parameters.', [P.validation])
-  @ApiProblem(404, 'No todo has this id.', [P.notFound])
+  @ApiProblem(404, 'No todo has this id.', [T.notFound])
   async history(
     @Param('id', uuidParam('id')) id: string,
     @Query() query: TodoHistoryQueryDto,
@@ -300,12 +301,12 @@ export class TodoController {
   @ApiProblem(400, 'Invalid id, body or If-Match, or a title that breaks the rules.', [
     P.validation,
     P.malformedBody,
-    P.titleInvalid,
+    T.titleInvalid,
     P.invalidHeader,
   ])
-  @ApiProblem(404, 'No todo has this id.', [P.notFound])
-  @ApiProblem(409, 'The todo is completed (reopen it first).', [P.alreadyCompleted])
-  @ApiProblem(410, 'The todo was deleted.', [P.deleted])
+  @ApiProblem(404, 'No todo has this id.', [T.notFound])
+  @ApiProblem(409, 'The todo is completed (reopen it first).', [T.alreadyCompleted])
+  @ApiProblem(410, 'The todo was deleted.', [T.deleted])
   @ApiProblem(412, 'If-Match names a version the todo is no longer at; nothing was written.', [
     P.preconditionFailed,
   ])
@@ -343,7 +344,7 @@ export class TodoController {
   @ApiProblem(
     409,
     'The todo is already completed, or a request with the same Idempotency-Key is still being processed.',
-    [P.alreadyCompleted, P.idempotencyInFlight],
+    [T.alreadyCompleted, P.idempotencyInFlight],
   )
   async complete(
     @Param('id', uuidParam('id')) id: string,
@@ -372,7 +373,7 @@ export class TodoController {
   @ApiProblem(
     409,
     'The todo is not completed, or a request with the same Idempotency-Key is still being processed.',
-    [P.notCompleted, P.idempotencyInFlight],
+    [T.notCompleted, P.idempotencyInFlight],
   )
   async reopen(
     @Param('id', uuidParam('id')) id: string,
