@@ -3,6 +3,7 @@ import type { Event, NewEvent, RecordedEvent } from './event';
 import { EventStore } from './event-store';
 import type { AppendOptions, AppendResult, ReadStreamOptions, Snapshot } from './event-store';
 import type { SqlTransaction } from './inline-projection';
+import { assertExpectedVersion, positive } from './store-arguments';
 
 type Stream = { type: string; events: RecordedEvent[]; snapshots: Snapshot[] };
 
@@ -67,11 +68,7 @@ export class InMemoryEventStore extends EventStore {
     events: readonly NewEvent<E>[],
     options: AppendOptions,
   ): Promise<AppendResult<E>> {
-    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-      throw new RangeError(
-        `Expected version must be a non-negative integer, got ${expectedVersion}.`,
-      );
-    }
+    assertExpectedVersion(expectedVersion);
     const existing = this.streams.get(streamId);
     if (existing && existing.type !== options.streamType) {
       throw new StreamTypeMismatchError(streamId, options.streamType, existing.type);
@@ -138,12 +135,4 @@ function copy(event: RecordedEvent): RecordedEvent {
     metadata: structuredClone(event.metadata),
     recordedAt: new Date(event.recordedAt.getTime()),
   };
-}
-
-function positive(name: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}.`);
-  }
-  return value;
 }

@@ -18,6 +18,7 @@ import type { EventStoreObserver } from './event-store-observer';
 import { InlineProjectionRegistry } from './inline-projection';
 import type { SqlTransaction } from './inline-projection';
 import { UpcasterRegistry } from './upcaster';
+import { assertExpectedVersion, positive } from './store-arguments';
 
 type EventRow = {
   sequence: string;
@@ -120,9 +121,9 @@ export class PostgresEventStore extends EventStore {
     const { fromSequence, toSequence, limit, streamType } = options;
     const { rows } = await this.database.query<EventRow>(READ_STREAM, [
       streamId,
-      positive('fromSequence', fromSequence),
-      positive('toSequence', toSequence),
-      positive('limit', limit),
+      positive('fromSequence', fromSequence) ?? null,
+      positive('toSequence', toSequence) ?? null,
+      positive('limit', limit) ?? null,
       streamType ?? null,
     ]);
     return rows.map(
@@ -146,11 +147,7 @@ export class PostgresEventStore extends EventStore {
     events: readonly NewEvent<E>[],
     options: AppendOptions,
   ): Promise<AppendResult<E>> {
-    if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
-      throw new RangeError(
-        `Expected version must be a non-negative integer, got ${expectedVersion}.`,
-      );
-    }
+    assertExpectedVersion(expectedVersion);
     if (events.length === 0) return { nextExpectedVersion: expectedVersion, events: [] };
     const { streamType, snapshot } = options;
     if (snapshot) positive('snapshot.schemaVersion', snapshot.schemaVersion);
@@ -250,7 +247,7 @@ export class PostgresEventStore extends EventStore {
       streamId,
       positive('schemaVersion', schemaVersion),
       streamType,
-      positive('atOrBelow', atOrBelow),
+      positive('atOrBelow', atOrBelow) ?? null,
     ]);
     const row = rows[0];
     if (!row) return undefined;
@@ -294,14 +291,6 @@ export class PostgresEventStore extends EventStore {
       return undefined;
     }
   }
-}
-
-function positive(name: string, value: number | undefined): number | null {
-  if (value === undefined) return null;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}.`);
-  }
-  return value;
 }
 
 function isSequenceConflict(error: unknown): boolean {
