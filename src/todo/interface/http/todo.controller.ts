@@ -119,6 +119,20 @@ const WRITE_ERRORS = applyDecorators(
   BUSY,
 );
 
+/** A change of status (complete, reopen): an If-Match'd, idempotent POST answering the todo. */
+const STATUS_CHANGE = applyDecorators(
+  HttpCode(HttpStatus.OK),
+  ApiParam(ID_PARAM),
+  IF_MATCH,
+  IDEMPOTENCY_KEY,
+  ApiOkResponse({
+    type: TodoResponseDto,
+    description: 'The todo after the change (or the answer to a retry with the same key).',
+    headers: { ...ETAG, ...REQUEST_ID, ...REPLAYED },
+  }),
+  WRITE_ERRORS,
+);
+
 @ApiTags('todos')
 @ApiHeader({
   name: 'X-Request-Id',
@@ -327,20 +341,11 @@ export class TodoController {
   }
 
   @Post(':id/complete')
-  @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Complete a todo',
     description: 'Records a TodoCompleted event. A completed todo can no longer change.',
   })
-  @ApiParam(ID_PARAM)
-  @IF_MATCH
-  @IDEMPOTENCY_KEY
-  @ApiOkResponse({
-    type: TodoResponseDto,
-    description: 'The todo after the change (or the answer to a retry with the same key).',
-    headers: { ...ETAG, ...REQUEST_ID, ...REPLAYED },
-  })
-  @WRITE_ERRORS
+  @STATUS_CHANGE
   @ApiProblem(
     409,
     'The todo is already completed, or a request with the same Idempotency-Key is still being processed.',
@@ -359,17 +364,8 @@ export class TodoController {
   }
 
   @Post(':id/reopen')
-  @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Reopen a completed todo', description: 'It can be changed again.' })
-  @ApiParam(ID_PARAM)
-  @IF_MATCH
-  @IDEMPOTENCY_KEY
-  @ApiOkResponse({
-    type: TodoResponseDto,
-    description: 'The todo after the change (or the answer to a retry with the same key).',
-    headers: { ...ETAG, ...REQUEST_ID, ...REPLAYED },
-  })
-  @WRITE_ERRORS
+  @STATUS_CHANGE
   @ApiProblem(
     409,
     'The todo is not completed, or a request with the same Idempotency-Key is still being processed.',
