@@ -7,6 +7,7 @@ import { IdempotencyKeyCleanup } from './commands/idempotency/idempotency-key-cl
 import { IdempotencyStore } from './commands/idempotency/idempotency-store';
 import { PostgresIdempotencyStore } from './commands/idempotency/postgres-idempotency-store';
 import { StateReader } from './commands/state-reader';
+import { EventLog } from './core/event-log';
 import { EventStore } from './core/event-store';
 import { InlineProjectionRegistry } from './core/inline-projection';
 import { PostgresEventStore } from './core/postgres-event-store';
@@ -30,6 +31,7 @@ import { UpcasterRegistry } from './core/upcaster';
     SubscriptionRegistry,
     UpcasterRegistry,
     { provide: EventStore, useClass: PostgresEventStore },
+    EventLog,
     SubscriptionRunner,
     ProjectionAdmin,
     { provide: IdempotencyStore, useClass: PostgresIdempotencyStore },
@@ -39,6 +41,7 @@ import { UpcasterRegistry } from './core/upcaster';
   ],
   exports: [
     EventStore,
+    EventLog,
     DeciderCommandHandler,
     StateReader,
     IdempotencyKeyCleanup,

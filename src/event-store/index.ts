@@ -20,6 +20,8 @@ export type {
   ReadStreamOptions,
   Snapshot,
 } from './core/event-store';
+export { EventLog } from './core/event-log';
+export type { EventLogQuery } from './core/event-log';
 export { EventStoreModule } from './event-store.module';
 export { EVENT_STORE_MIGRATIONS } from './migrations';
 export { EVENT_STORE_OBSERVER } from './core/event-store-observer';

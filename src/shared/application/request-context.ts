@@ -9,6 +9,8 @@ export type RequestContext = {
    * recorded in the metadata of every event the request writes.
    */
   subject?: string;
+  /** Whose data the request acts on; unset: the single tenant `default`. */
+  tenant?: string;
 };
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -21,4 +23,12 @@ export function runWithRequestContext<T>(context: RequestContext, work: () => T)
 /** The context of the current request, if any. */
 export function currentRequestContext(): RequestContext | undefined {
   return storage.getStore();
+}
+
+/** Every row and message without a tenant of its own belongs to this one. */
+export const DEFAULT_TENANT = 'default';
+
+/** The tenant the current request acts for. */
+export function currentTenant(): string {
+  return storage.getStore()?.tenant ?? DEFAULT_TENANT;
 }

@@ -31,6 +31,11 @@ export const PROBLEM_TYPES: readonly {
   { slug: 'todo-title-invalid', status: 400, when: 'a title that breaks the title rule' },
   { slug: 'invalid-cursor', status: 400, when: 'a list cursor that is malformed or was altered' },
   {
+    slug: 'event-position-unknown',
+    status: 400,
+    when: 'a change-feed position (`after`, `Last-Event-ID`) that names no event',
+  },
+  {
     slug: 'activity-range-invalid',
     status: 400,
     when: 'an activity range that is reversed or too long',
