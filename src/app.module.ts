@@ -13,6 +13,7 @@ import { AuthModule } from './auth/auth.module';
 import type { AuthConfig } from './config';
 import { migrations } from './migrations';
 import { IntegrationModule } from './integration/integration.module';
+import type { IntegrationSettings } from './integration/application/integration-settings';
 import { HealthModule } from './operations/health/health.module';
 import { MetricsModule } from './operations/metrics/metrics.module';
 import { SharedModule } from './shared/shared.module';
@@ -26,6 +27,8 @@ export type AppOptions = {
   subscriptions?: Partial<SubscriptionOptions>;
   /** Unset or empty: the API is open. */
   auth?: AuthConfig;
+  /** Change feed, server-sent events, webhooks and the broker publisher (no broker when unset). */
+  integration?: Partial<IntegrationSettings>;
 };
 
 @Module({})
@@ -51,7 +54,7 @@ export class AppModule {
         AuthModule.forRoot(options.auth ?? { apiKeys: [] }),
         TodoModule,
         ActivityModule,
-        IntegrationModule,
+        IntegrationModule.forRoot(options.integration),
       ],
       providers: guards,
     };

@@ -1,6 +1,17 @@
 import { Module } from '@nestjs/common';
+import type { DynamicModule, Provider } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { EventStoreModule } from '../event-store';
 import { ChangeFeed } from './application/change-feed';
+import {
+  DEFAULT_INTEGRATION_SETTINGS,
+  INTEGRATION_SETTINGS,
+} from './application/integration-settings';
+import type { IntegrationSettings } from './application/integration-settings';
+import { MessageBroker } from './application/message-broker';
+import { BrokerReadiness } from './infrastructure/broker/broker-readiness';
+import { BrokerRelaySubscription } from './infrastructure/broker/broker-relay.subscription';
+import { NatsJetStreamBroker } from './infrastructure/broker/nats-jetstream.broker';
 import { EventsController } from './interface/http/events.controller';
 
 /**
@@ -9,9 +20,24 @@ import { EventsController } from './interface/http/events.controller';
  * to peers in the same shapes (`OutgoingEvent`, CloudEvents), keep their own place in the log
  * through the event store's public API only, and share one tenant rule.
  */
-@Module({
-  imports: [EventStoreModule],
-  controllers: [EventsController],
-  providers: [ChangeFeed],
-})
-export class IntegrationModule {}
+@Module({})
+export class IntegrationModule {
+  static forRoot(options: Partial<IntegrationSettings> = {}): DynamicModule {
+    const settings: IntegrationSettings = { ...DEFAULT_INTEGRATION_SETTINGS, ...options };
+    const broker: Provider[] = settings.nats
+      ? [{ provide: MessageBroker, useValue: new NatsJetStreamBroker(settings.nats) }]
+      : [];
+    return {
+      module: IntegrationModule,
+      imports: [EventStoreModule, TerminusModule],
+      controllers: [EventsController],
+      providers: [
+        { provide: INTEGRATION_SETTINGS, useValue: settings },
+        ChangeFeed,
+        ...broker,
+        BrokerRelaySubscription,
+        BrokerReadiness,
+      ],
+    };
+  }
+}
