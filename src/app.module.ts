@@ -54,7 +54,7 @@ export class AppModule {
         AuthModule.forRoot(options.auth ?? { apiKeys: [] }),
         TodoModule,
         ActivityModule,
-        IntegrationModule.forRoot(options.integration),
+        IntegrationModule.forRoot(options.integration, options.subscriptions?.enabled ?? true),
       ],
       providers: guards,
     };

@@ -13,6 +13,15 @@ import { BrokerReadiness } from './infrastructure/broker/broker-readiness';
 import { BrokerRelaySubscription } from './infrastructure/broker/broker-relay.subscription';
 import { NatsJetStreamBroker } from './infrastructure/broker/nats-jetstream.broker';
 import { EventsController } from './interface/http/events.controller';
+import { WebhooksController } from './interface/http/webhooks.controller';
+import { WebhookStore } from './application/webhooks/webhook';
+import { WebhookAdmin } from './application/webhooks/webhook-admin';
+import { WebhookDelivery } from './application/webhooks/webhook-delivery';
+import { ReceiverAddressCheck, WebhookTransport } from './application/webhooks/webhook-transport';
+import { DnsReceiverAddressCheck } from './infrastructure/webhooks/dns-receiver-address-check';
+import { PostgresWebhookStore } from './infrastructure/webhooks/postgres-webhook-store';
+import { WEBHOOK_WORKERS, WebhookDispatcher } from './infrastructure/webhooks/webhook-dispatcher';
+import { WebhookSender } from './infrastructure/webhooks/webhook-sender';
 
 /**
  * The log, taken outside the service: an HTTP change feed with long polling, server-sent events,
@@ -22,7 +31,11 @@ import { EventsController } from './interface/http/events.controller';
  */
 @Module({})
 export class IntegrationModule {
-  static forRoot(options: Partial<IntegrationSettings> = {}): DynamicModule {
+  /**
+   * `workers`: run the background deliveries (webhooks) in this process; off where
+   * subscriptions are off.
+   */
+  static forRoot(options: Partial<IntegrationSettings> = {}, workers = true): DynamicModule {
     const settings: IntegrationSettings = { ...DEFAULT_INTEGRATION_SETTINGS, ...options };
     const broker: Provider[] = settings.nats
       ? [{ provide: MessageBroker, useValue: new NatsJetStreamBroker(settings.nats) }]
@@ -30,13 +43,20 @@ export class IntegrationModule {
     return {
       module: IntegrationModule,
       imports: [EventStoreModule, TerminusModule],
-      controllers: [EventsController],
+      controllers: [EventsController, WebhooksController],
       providers: [
         { provide: INTEGRATION_SETTINGS, useValue: settings },
         ChangeFeed,
         ...broker,
         BrokerRelaySubscription,
         BrokerReadiness,
+        { provide: WebhookStore, useClass: PostgresWebhookStore },
+        { provide: WebhookTransport, useClass: WebhookSender },
+        { provide: ReceiverAddressCheck, useClass: DnsReceiverAddressCheck },
+        { provide: WEBHOOK_WORKERS, useValue: workers },
+        WebhookDelivery,
+        WebhookAdmin,
+        WebhookDispatcher,
       ],
     };
   }

@@ -45,6 +45,11 @@ const READ: NamedStatement = {
   ) e ON true`,
 };
 
+const AT: NamedStatement = {
+  name: 'event_log_at',
+  text: `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = $1`,
+};
+
 // The oldest event not yet complete-and-visible is what a reader at the horizon waits for; the
 // newest visible one says how far the log reaches for a reader's lag.
 const HEAD: NamedStatement = {
@@ -100,6 +105,13 @@ export class EventLog {
     return rows
       .filter((row): row is { found: boolean } & EventRow => row.global_position !== null)
       .map((row) => positionedEvent(row, this.upcasters));
+  }
+
+  /** The event at `position` (one a reader was given before), if there is one. */
+  async at(position: number): Promise<PositionedEvent | undefined> {
+    const { rows } = await this.database.query<EventRow>(AT, [position]);
+    const row = rows[0];
+    return row && positionedEvent(row, this.upcasters);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { BeforeApplicationShutdown } from '@nestjs/common';
 import { EventLog } from '../../event-store';
 import { DomainError } from '../../shared/domain/domain-error';
 import { outgoingEvent } from './outgoing-event';
+import { sleep } from './sleep';
 import type { EventFilter, OutgoingEvent } from './outgoing-event';
 
 export const FEED_LIMIT_DEFAULT = 100;
@@ -70,7 +71,7 @@ export class ChangeFeed implements BeforeApplicationShutdown {
         const items = events.map(outgoingEvent);
         return { items, nextAfter: items.at(-1)?.position ?? request.after };
       }
-      await this.pause(Math.min(pause, left), request.signal);
+      await sleep(Math.min(pause, left), this.closing.signal, request.signal);
       pause = Math.min(pause * 2, POLL_MAX_MS);
     }
   }
@@ -87,18 +88,5 @@ export class ChangeFeed implements BeforeApplicationShutdown {
 
   private stopped(signal: AbortSignal | undefined): boolean {
     return this.closing.signal.aborted || signal?.aborted === true;
-  }
-
-  private pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      const signals = [this.closing.signal, ...(signal ? [signal] : [])];
-      const done = () => {
-        clearTimeout(timer);
-        for (const s of signals) s.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      for (const s of signals) s.addEventListener('abort', done, { once: true });
-    });
   }
 }

@@ -3,6 +3,7 @@ import type { BeforeApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SubscriptionRegistry } from '../../../event-store';
 import type { EventSubscription, PositionedEvent, SqlTransaction } from '../../../event-store';
 import { backoffDelay } from '../../domain/backoff';
+import { sleep } from '../../application/sleep';
 import { tenantOf } from '../../application/event-tenant';
 import { MessageBroker } from '../../application/message-broker';
 import { cloudEventOf, outgoingEvent } from '../../application/outgoing-event';
@@ -74,16 +75,4 @@ export class BrokerRelaySubscription
     const last = events.at(-1);
     if (last) this.lastPublished = { position: last.globalPosition, recordedAt: last.recordedAt };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -36,6 +36,11 @@ export const PROBLEM_TYPES: readonly {
     when: 'a change-feed position (`after`, `Last-Event-ID`) that names no event',
   },
   {
+    slug: 'webhook-url-invalid',
+    status: 400,
+    when: 'a webhook URL that is not https, carries credentials, or points at a non-public address',
+  },
+  {
     slug: 'activity-range-invalid',
     status: 400,
     when: 'an activity range that is reversed or too long',
@@ -49,6 +54,12 @@ export const PROBLEM_TYPES: readonly {
   { slug: 'todo-not-found', status: 404, when: 'no todo has this id' },
   { slug: 'todo-version-not-found', status: 404, when: 'the todo has no such version' },
   { slug: 'not-found', status: 404, when: 'no such route' },
+  { slug: 'webhook-not-found', status: 404, when: 'no webhook of the tenant has this id' },
+  {
+    slug: 'webhook-delivery-not-found',
+    status: 404,
+    when: 'the webhook has no delivery attempt with this id',
+  },
   { slug: 'projection-not-found', status: 'CLI', when: 'no projection has this name' },
   { slug: 'todo-already-exists', status: 409, when: 'a todo with this id already exists' },
   {

@@ -1,0 +1,289 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Database } from '../../../database/database';
+import { WebhookStore, webhookView } from '../../application/webhooks/webhook';
+import type {
+  DeliveryView,
+  NewDelivery,
+  NewWebhook,
+  WebhookChanges,
+  WebhookEndpoint,
+  WebhookView,
+} from '../../application/webhooks/webhook';
+
+type WebhookRow = {
+  id: string;
+  tenant: string;
+  url: string;
+  description: string;
+  event_types: string[];
+  secret: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  position: string;
+  attempts: number;
+  failing_since: Date | null;
+  created_at: Date;
+  updated_at: Date;
+};
+
+type DeliveryRow = {
+  id: string;
+  event_id: string;
+  event_position: string;
+  event_type: string;
+  attempt: number;
+  redelivery: boolean;
+  outcome: 'delivered' | 'failed';
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  attempted_at: Date;
+};
+
+const WEBHOOK_COLUMNS = `id, tenant, url, description, event_types, secret, enabled, disabled_reason,
+  position, attempts, failing_since, created_at, updated_at`;
+const DELIVERY_COLUMNS = `id, event_id, event_position, event_type, attempt, redelivery, outcome,
+  status_code, duration_ms, error, attempted_at`;
+
+/** Webhook endpoints and attempts in PostgreSQL, every query scoped to its tenant. */
+@Injectable()
+export class PostgresWebhookStore extends WebhookStore {
+  constructor(@Inject(Database) private readonly database: Database) {
+    super();
+  }
+
+  async create(webhook: NewWebhook): Promise<WebhookView> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `INSERT INTO integration_webhooks (id, tenant, url, description, event_types, secret, position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${WEBHOOK_COLUMNS}`,
+      [
+        webhook.id,
+        webhook.tenant,
+        webhook.url,
+        webhook.description,
+        webhook.types,
+        webhook.secret,
+        webhook.position,
+      ],
+    );
+    return webhookView(endpointOf(one(rows)));
+  }
+
+  async list(tenant: string): Promise<WebhookView[]> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks WHERE tenant = $1 ORDER BY created_at, id`,
+      [tenant],
+    );
+    return rows.map((row) => webhookView(endpointOf(row)));
+  }
+
+  async find(tenant: string, id: string): Promise<WebhookEndpoint | undefined> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks WHERE tenant = $1 AND id = $2`,
+      [tenant, id],
+    );
+    const row = rows[0];
+    return row && endpointOf(row);
+  }
+
+  async update(
+    tenant: string,
+    id: string,
+    changes: WebhookChanges,
+  ): Promise<WebhookView | undefined> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `UPDATE integration_webhooks SET
+         url = COALESCE($3, url),
+         description = COALESCE($4, description),
+         event_types = COALESCE($5, event_types),
+         enabled = COALESCE($6, enabled),
+         disabled_reason = CASE WHEN $6 IS NULL THEN disabled_reason
+                                WHEN $6 THEN NULL ELSE 'disabled by its owner' END,
+         attempts = CASE WHEN $6 THEN 0 ELSE attempts END,
+         failing_since = CASE WHEN $6 THEN NULL ELSE failing_since END,
+         next_attempt_at = CASE WHEN $6 THEN NULL ELSE next_attempt_at END,
+         updated_at = now()
+       WHERE tenant = $1 AND id = $2 RETURNING ${WEBHOOK_COLUMNS}`,
+      [
+        tenant,
+        id,
+        changes.url ?? null,
+        changes.description ?? null,
+        changes.types ?? null,
+        changes.enabled ?? null,
+      ],
+    );
+    const row = rows[0];
+    return row && webhookView(endpointOf(row));
+  }
+
+  async delete(tenant: string, id: string): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      const { rowCount } = await tx.query(
+        'DELETE FROM integration_webhooks WHERE tenant = $1 AND id = $2',
+        [tenant, id],
+      );
+      await tx.query(
+        'DELETE FROM integration_webhook_deliveries WHERE tenant = $1 AND webhook_id = $2',
+        [tenant, id],
+      );
+      return rowCount > 0;
+    });
+  }
+
+  async setSecret(tenant: string, id: string, secret: string): Promise<boolean> {
+    const { rowCount } = await this.database.query(
+      `UPDATE integration_webhooks SET secret = $3, updated_at = now() WHERE tenant = $1 AND id = $2`,
+      [tenant, id, secret],
+    );
+    return rowCount > 0;
+  }
+
+  async deliveries(tenant: string, id: string, limit: number): Promise<DeliveryView[]> {
+    const { rows } = await this.database.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM integration_webhook_deliveries
+       WHERE tenant = $1 AND webhook_id = $2 ORDER BY seq DESC LIMIT $3`,
+      [tenant, id, limit],
+    );
+    return rows.map(deliveryOf);
+  }
+
+  async delivery(
+    tenant: string,
+    id: string,
+    deliveryId: string,
+  ): Promise<DeliveryView | undefined> {
+    const { rows } = await this.database.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM integration_webhook_deliveries
+       WHERE tenant = $1 AND webhook_id = $2 AND id = $3`,
+      [tenant, id, deliveryId],
+    );
+    const row = rows[0];
+    return row && deliveryOf(row);
+  }
+
+  async recordDelivery(delivery: NewDelivery): Promise<DeliveryView> {
+    const { rows } = await this.database.query<DeliveryRow>(
+      `INSERT INTO integration_webhook_deliveries
+         (id, webhook_id, tenant, event_id, event_position, event_type, attempt, redelivery,
+          outcome, status_code, duration_ms, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${DELIVERY_COLUMNS}`,
+      [
+        delivery.id,
+        delivery.webhookId,
+        delivery.tenant,
+        delivery.eventId,
+        delivery.eventPosition,
+        delivery.eventType,
+        delivery.attempt,
+        delivery.redelivery,
+        delivery.outcome,
+        delivery.statusCode,
+        delivery.durationMs,
+        delivery.error,
+      ],
+    );
+    return deliveryOf(one(rows));
+  }
+
+  async claimDue(
+    owner: string,
+    leaseMs: number,
+    limit: number,
+    skip: readonly string[],
+  ): Promise<WebhookEndpoint[]> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `UPDATE integration_webhooks SET lease_owner = $1,
+         lease_until = now() + make_interval(secs => $2::double precision / 1000)
+       WHERE id IN (
+         SELECT id FROM integration_webhooks
+         WHERE enabled AND NOT (id = ANY($4::uuid[]))
+           AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1)
+           AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING ${WEBHOOK_COLUMNS}`,
+      [owner, leaseMs, limit, skip],
+    );
+    return rows.map(endpointOf);
+  }
+
+  async advance(id: string, owner: string, position: number, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.database.query(
+      `UPDATE integration_webhooks SET position = $3, attempts = 0, failing_since = NULL,
+         next_attempt_at = NULL,
+         lease_until = now() + make_interval(secs => $4::double precision / 1000)
+       WHERE id = $1 AND lease_owner = $2`,
+      [id, owner, position, leaseMs],
+    );
+    return rowCount > 0;
+  }
+
+  async failed(
+    id: string,
+    owner: string,
+    failure: { attempts: number; failingSince: Date; retryAt: Date; disabledReason?: string },
+  ): Promise<void> {
+    await this.database.query(
+      `UPDATE integration_webhooks SET attempts = $3, failing_since = $4, next_attempt_at = $5,
+         enabled = enabled AND $6::text IS NULL, disabled_reason = COALESCE($6, disabled_reason),
+         lease_owner = NULL, lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2`,
+      [
+        id,
+        owner,
+        failure.attempts,
+        failure.failingSince,
+        failure.retryAt,
+        failure.disabledReason ?? null,
+      ],
+    );
+  }
+
+  async release(id: string, owner: string): Promise<void> {
+    await this.database.query(
+      `UPDATE integration_webhooks SET lease_owner = NULL, lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2`,
+      [id, owner],
+    );
+  }
+}
+
+function one<T>(rows: T[]): T {
+  const row = rows[0];
+  if (!row) throw new Error('The statement returned no row.');
+  return row;
+}
+
+function endpointOf(row: WebhookRow): WebhookEndpoint {
+  return {
+    id: row.id,
+    tenant: row.tenant,
+    url: row.url,
+    description: row.description,
+    types: row.event_types,
+    secret: row.secret,
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    position: Number(row.position),
+    attempts: row.attempts,
+    failingSince: row.failing_since?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function deliveryOf(row: DeliveryRow): DeliveryView {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventPosition: Number(row.event_position),
+    eventType: row.event_type,
+    attempt: row.attempt,
+    redelivery: row.redelivery,
+    outcome: row.outcome,
+    statusCode: row.status_code,
+    durationMs: row.duration_ms,
+    error: row.error,
+    attemptedAt: row.attempted_at.toISOString(),
+  };
+}
