@@ -1,8 +1,8 @@
 import { DeciderCommand } from '../../event-store';
 import type { CommandResult, DeciderCommandOptions } from '../../event-store';
 import type { Todo } from '../domain/todo';
-import type { TodoCommand } from '../domain/todo.commands';
-import type { TodoEvent } from '../domain/todo.events';
+import type { TodoCommand } from '../domain/todo';
+import type { TodoEvent } from '../domain/todo';
 import { todoDecider } from './todo.decider';
 
 /** What a todo command did, as the generic command handler reports it. */

@@ -1,5 +1,5 @@
 import type { DomainCommandInput, IdempotencyRequest } from '../../../event-store';
-import type { CreateTodo } from '../../domain/todo.commands';
+import type { CreateTodo } from '../../domain/todo';
 import { TodoWrite } from '../todo-write';
 
 export class CreateTodoCommand extends TodoWrite {

@@ -1,5 +1,5 @@
 import type { DomainCommandInput } from '../../../event-store';
-import type { DeleteTodo } from '../../domain/todo.commands';
+import type { DeleteTodo } from '../../domain/todo';
 import { TodoWrite } from '../todo-write';
 import type { TodoWriteOptions } from '../todo-write';
 

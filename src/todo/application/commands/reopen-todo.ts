@@ -1,5 +1,5 @@
 import type { DomainCommandInput } from '../../../event-store';
-import type { ReopenTodo } from '../../domain/todo.commands';
+import type { ReopenTodo } from '../../domain/todo';
 import { TodoWrite } from '../todo-write';
 import type { TodoWriteOptions } from '../todo-write';
 
