@@ -3,6 +3,7 @@ import type { DynamicModule, Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { EventStoreModule } from '../event-store';
 import { ChangeFeed } from './application/change-feed';
+import { StreamSlots } from './application/stream-slots';
 import {
   DEFAULT_INTEGRATION_SETTINGS,
   INTEGRATION_SETTINGS,
@@ -47,6 +48,7 @@ export class IntegrationModule {
       providers: [
         { provide: INTEGRATION_SETTINGS, useValue: settings },
         ChangeFeed,
+        StreamSlots,
         ...broker,
         BrokerRelaySubscription,
         BrokerReadiness,

@@ -76,6 +76,11 @@ export class ChangeFeed implements BeforeApplicationShutdown {
     }
   }
 
+  /** The position of the last event a reader can see now (0 when the log is empty). */
+  async head(): Promise<number> {
+    return (await this.log.head()).position;
+  }
+
   /** A long poll in progress answers with what it has rather than hold the shutdown up. */
   beforeApplicationShutdown(): void {
     this.closing.abort();
