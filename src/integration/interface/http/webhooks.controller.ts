@@ -15,6 +15,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -40,6 +41,12 @@ import {
 } from './dto/webhook.dto';
 
 const ID = '7d0f0a8e-1c1b-4b7e-9a55-2f1f4c1e9b21';
+const ID_PARAM = { name: 'id', format: 'uuid', description: 'The webhook id.' } as const;
+const DELIVERY_PARAM = {
+  name: 'deliveryId',
+  format: 'uuid',
+  description: 'The id of an earlier attempt (from the deliveries list).',
+} as const;
 
 const NOT_FOUND = {
   type: problemType('webhook-not-found'),
@@ -109,6 +116,7 @@ export class WebhooksController {
   }
 
   @Get(':id')
+  @ApiParam(ID_PARAM)
   @ApiOperation({
     summary: 'One webhook endpoint',
     description: 'With its place in the log, and why it is disabled when it is.',
@@ -121,6 +129,7 @@ export class WebhooksController {
   }
 
   @Patch(':id')
+  @ApiParam(ID_PARAM)
   @ApiOperation({
     summary: 'Change a webhook endpoint, or disable or re-enable it',
     description: 'Fields left out stay as they are.',
@@ -136,6 +145,7 @@ export class WebhooksController {
   }
 
   @Delete(':id')
+  @ApiParam(ID_PARAM)
   @HttpCode(204)
   @ApiOperation({
     summary: 'Remove a webhook endpoint',
@@ -149,6 +159,7 @@ export class WebhooksController {
   }
 
   @Post(':id/rotate-secret')
+  @ApiParam(ID_PARAM)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replace the signing secret',
@@ -162,6 +173,7 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
+  @ApiParam(ID_PARAM)
   @ApiOperation({
     summary: 'Delivery attempts of a webhook endpoint',
     description: 'Newest first: event, outcome, HTTP status, duration and error of each attempt.',
@@ -178,6 +190,8 @@ export class WebhooksController {
   }
 
   @Post(':id/deliveries/:deliveryId/redeliver')
+  @ApiParam(ID_PARAM)
+  @ApiParam(DELIVERY_PARAM)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Send the event of an attempt again',
