@@ -160,6 +160,21 @@ describe('Webhooks (e2e, the app on a database of its own)', () => {
     await request(http)
       .post(`/webhooks/${created.id}/deliveries/${randomUUID()}/redeliver`)
       .expect(404);
+
+    // Operators see it with its place in the log, and the deliveries in the metrics.
+    const readers = (await request(http).get('/admin/log-readers').expect(200)).body as {
+      items: { name: string; kind: string; state: string; lag: number }[];
+    };
+    expect(readers.items).toContainEqual(
+      expect.objectContaining({ name: `webhook ${created.id}`, kind: 'webhook', state: 'running' }),
+    );
+    const metrics = (await request(http).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/webhook_deliveries_total\{outcome="delivered"\} [1-9]/);
+    expect(metrics).toContain(
+      `log_reader_lag_events{reader="webhook ${created.id}",kind="webhook"}`,
+    );
+    expect(metrics).toMatch(/log_reader_lag_seconds\{reader="activity",kind="subscription"\}/);
+    expect(metrics).toContain('webhook_delivery_duration_seconds_bucket');
   });
 
   it('a receiver that answers 500 and then recovers gets everything, in order', async () => {

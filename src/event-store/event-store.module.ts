@@ -12,6 +12,7 @@ import { EventLog } from './core/event-log';
 import { EventStore } from './core/event-store';
 import { InlineProjectionRegistry } from './core/inline-projection';
 import { PostgresEventStore } from './core/postgres-event-store';
+import { LogReaderRegistry } from './projections/log-reader-registry';
 import { ProjectionAdmin } from './projections/projection-admin';
 import { SubscriptionRegistry } from './subscriptions/subscription';
 import { SUBSCRIPTION_OPTIONS } from './subscriptions/subscription-options';
@@ -38,6 +39,7 @@ import { UpcasterRegistry } from './core/upcaster';
     EventLog,
     SubscriptionRunner,
     ProjectionAdmin,
+    LogReaderRegistry,
     { provide: IdempotencyStore, useClass: PostgresIdempotencyStore },
     DeciderCommandHandler,
     DeciderCommandBusHandler,
@@ -54,6 +56,7 @@ import { UpcasterRegistry } from './core/upcaster';
     SubscriptionRegistry,
     UpcasterRegistry,
     ProjectionAdmin,
+    LogReaderRegistry,
   ],
 })
 export class EventStoreModule {

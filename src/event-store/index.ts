@@ -35,6 +35,8 @@ export type { SubscriptionOptions } from './subscriptions/subscription-options';
 export { UpcasterRegistry } from './core/upcaster';
 export type { Upcaster } from './core/upcaster';
 export { ProjectionAdmin } from './projections/projection-admin';
+export { LogReaderRegistry } from './projections/log-reader-registry';
+export type { LogReaderStatus } from './projections/log-reader-registry';
 export type {
   DeadLetter,
   ProjectionStatus,

@@ -7,6 +7,7 @@ import { StreamSlots } from './application/stream-slots';
 import {
   DEFAULT_INTEGRATION_SETTINGS,
   INTEGRATION_SETTINGS,
+  INTEGRATION_WORKERS,
 } from './application/integration-settings';
 import type { IntegrationSettings } from './application/integration-settings';
 import { MessageBroker } from './application/message-broker';
@@ -15,13 +16,15 @@ import { BrokerRelaySubscription } from './infrastructure/broker/broker-relay.su
 import { NatsJetStreamBroker } from './infrastructure/broker/nats-jetstream.broker';
 import { EventsController } from './interface/http/events.controller';
 import { WebhooksController } from './interface/http/webhooks.controller';
+import { ReadersController } from './interface/http/readers.controller';
 import { WebhookStore } from './application/webhooks/webhook';
 import { WebhookAdmin } from './application/webhooks/webhook-admin';
-import { WebhookDelivery } from './application/webhooks/webhook-delivery';
+import { DeliveryObserver, WebhookDelivery } from './application/webhooks/webhook-delivery';
+import { IntegrationMetrics } from './infrastructure/integration-metrics';
 import { ReceiverAddressCheck, WebhookTransport } from './application/webhooks/webhook-transport';
 import { DnsReceiverAddressCheck } from './infrastructure/webhooks/dns-receiver-address-check';
 import { PostgresWebhookStore } from './infrastructure/webhooks/postgres-webhook-store';
-import { WEBHOOK_WORKERS, WebhookDispatcher } from './infrastructure/webhooks/webhook-dispatcher';
+import { WebhookDispatcher } from './infrastructure/webhooks/webhook-dispatcher';
 import { WebhookSender } from './infrastructure/webhooks/webhook-sender';
 
 /**
@@ -44,7 +47,7 @@ export class IntegrationModule {
     return {
       module: IntegrationModule,
       imports: [EventStoreModule, TerminusModule],
-      controllers: [EventsController, WebhooksController],
+      controllers: [EventsController, WebhooksController, ReadersController],
       providers: [
         { provide: INTEGRATION_SETTINGS, useValue: settings },
         ChangeFeed,
@@ -55,10 +58,12 @@ export class IntegrationModule {
         { provide: WebhookStore, useClass: PostgresWebhookStore },
         { provide: WebhookTransport, useClass: WebhookSender },
         { provide: ReceiverAddressCheck, useClass: DnsReceiverAddressCheck },
-        { provide: WEBHOOK_WORKERS, useValue: workers },
+        { provide: INTEGRATION_WORKERS, useValue: workers },
         WebhookDelivery,
         WebhookAdmin,
         WebhookDispatcher,
+        IntegrationMetrics,
+        { provide: DeliveryObserver, useExisting: IntegrationMetrics },
       ],
     };
   }

@@ -63,3 +63,9 @@ export const DEFAULT_NATS_SETTINGS: Omit<NatsSettings, 'url'> = {
 
 /** Injection token for `IntegrationSettings`. */
 export const INTEGRATION_SETTINGS = Symbol('INTEGRATION_SETTINGS');
+
+/**
+ * Whether this process runs the background work (webhook deliveries, the broker connection):
+ * off where subscriptions are off (the CLI, standbys).
+ */
+export const INTEGRATION_WORKERS = Symbol('INTEGRATION_WORKERS');

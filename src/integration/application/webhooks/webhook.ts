@@ -117,4 +117,6 @@ export abstract class WebhookStore {
     failure: { attempts: number; failingSince: Date; retryAt: Date; disabledReason?: string },
   ): Promise<void>;
   abstract release(id: string, owner: string): Promise<void>;
+  /** Every endpoint of every tenant, for operators. */
+  abstract all(): Promise<WebhookEndpoint[]>;
 }

@@ -5,6 +5,7 @@ import type { EventSubscription, PositionedEvent, SqlTransaction } from '../../.
 import { backoffDelay } from '../../domain/backoff';
 import { sleep } from '../../application/sleep';
 import { tenantOf } from '../../application/event-tenant';
+import { INTEGRATION_WORKERS } from '../../application/integration-settings';
 import { MessageBroker } from '../../application/message-broker';
 import { cloudEventOf, outgoingEvent } from '../../application/outgoing-event';
 
@@ -38,6 +39,7 @@ export class BrokerRelaySubscription
 
   constructor(
     private readonly registry: SubscriptionRegistry,
+    @Inject(INTEGRATION_WORKERS) private readonly workers: boolean,
     @Optional() @Inject(MessageBroker) private readonly broker?: MessageBroker,
   ) {
     this.name = broker ? brokerRelayName(broker) : 'broker';
@@ -45,8 +47,9 @@ export class BrokerRelaySubscription
 
   async onModuleInit(): Promise<void> {
     if (!this.broker) return;
-    await this.broker.start();
+    // Registered everywhere, so `projections status` lists it; connected only where it runs.
     this.registry.register(this);
+    if (this.workers) await this.broker.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -239,6 +239,13 @@ export class PostgresWebhookStore extends WebhookStore {
     );
   }
 
+  async all(): Promise<WebhookEndpoint[]> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks ORDER BY tenant, created_at, id`,
+    );
+    return rows.map(endpointOf);
+  }
+
   async release(id: string, owner: string): Promise<void> {
     await this.database.query(
       `UPDATE integration_webhooks SET lease_owner = NULL, lease_until = NULL

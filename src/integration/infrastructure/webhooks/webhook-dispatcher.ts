@@ -6,7 +6,7 @@ import { Clock } from '../../../shared/application/clock';
 import { backoffDelay } from '../../domain/backoff';
 import { sleep } from '../../application/sleep';
 import { tenantOf } from '../../application/event-tenant';
-import { INTEGRATION_SETTINGS } from '../../application/integration-settings';
+import { INTEGRATION_SETTINGS, INTEGRATION_WORKERS } from '../../application/integration-settings';
 import type { IntegrationSettings } from '../../application/integration-settings';
 import { WebhookStore } from '../../application/webhooks/webhook';
 import type { DeliveryView, WebhookEndpoint } from '../../application/webhooks/webhook';
@@ -19,9 +19,6 @@ const BATCH = 100;
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 60 * 60 * 1000;
 const STOP_GRACE_MS = 5000;
-
-/** Whether this process runs the dispatcher (off where subscriptions are off: the CLI, standbys). */
-export const WEBHOOK_WORKERS = Symbol('WEBHOOK_WORKERS');
 
 /**
  * Delivers the log to every enabled endpoint, each from its own place in it: events in log
@@ -47,7 +44,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly transport: WebhookTransport,
     private readonly clock: Clock,
     @Inject(INTEGRATION_SETTINGS) private readonly settings: IntegrationSettings,
-    @Inject(WEBHOOK_WORKERS) private readonly enabled: boolean,
+    @Inject(INTEGRATION_WORKERS) private readonly enabled: boolean,
   ) {
     this.leaseMs = Math.max(60_000, settings.webhooks.timeoutMs * 3);
   }
