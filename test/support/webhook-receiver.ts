@@ -27,7 +27,10 @@ export type Received = {
  * package, as a receiver of this service would. `answer` decides the response per request
  * (status, or 'hang' to never answer).
  */
-export async function startReceiver(answer: (count: number) => number | 'hang' = () => 204) {
+export async function startReceiver(
+  answer: (count: number) => number | 'hang' = () => 204,
+  delayMs = 0,
+) {
   const received: Received[] = [];
   const secrets: string[] = [];
   let count = 0;
@@ -60,7 +63,9 @@ export async function startReceiver(answer: (count: number) => number | 'hang' =
         });
       }
       response.statusCode = status;
-      response.end(status >= 300 ? 'receiver says no' : '');
+      const reply = () => response.end(status >= 300 ? 'receiver says no' : '');
+      if (delayMs > 0) setTimeout(reply, delayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -6,7 +6,7 @@ import { INTEGRATION_SETTINGS } from '../integration-settings';
 import type { IntegrationSettings } from '../integration-settings';
 import { cloudEventOf, outgoingEvent } from '../outgoing-event';
 import { WebhookStore } from './webhook';
-import type { DeliveryView, WebhookEndpoint } from './webhook';
+import type { DeliveryView, NewDelivery, WebhookEndpoint } from './webhook';
 import { WebhookTransport } from './webhook-transport';
 
 /** Observes deliveries (metrics); optional. */
@@ -28,12 +28,27 @@ export class WebhookDelivery {
     @Optional() private readonly observer?: DeliveryObserver,
   ) {}
 
+  /** Sends the event and records the attempt at once. */
   async deliver(
     endpoint: WebhookEndpoint,
     event: PositionedEvent,
     attempt: number,
     redelivery = false,
   ): Promise<DeliveryView> {
+    const [recorded] = await this.store.recordDeliveries([
+      await this.attempt(endpoint, event, attempt, redelivery),
+    ]);
+    if (!recorded) throw new Error('The delivery attempt was not recorded.');
+    return recorded;
+  }
+
+  /** Sends the event; the attempt is for the caller to record (`WebhookStore.recordDeliveries`). */
+  async attempt(
+    endpoint: WebhookEndpoint,
+    event: PositionedEvent,
+    attempt: number,
+    redelivery = false,
+  ): Promise<NewDelivery> {
     const body = JSON.stringify(cloudEventOf(outgoingEvent(event), tenantOf(event)));
     const result = await this.transport.send({
       url: endpoint.url,
@@ -45,7 +60,7 @@ export class WebhookDelivery {
     });
     const outcome = result.ok ? 'delivered' : 'failed';
     this.observer?.delivered(outcome, result.durationMs);
-    return this.store.recordDelivery({
+    return {
       id: this.ids.newId(),
       webhookId: endpoint.id,
       tenant: endpoint.tenant,
@@ -58,6 +73,6 @@ export class WebhookDelivery {
       statusCode: result.statusCode ?? null,
       durationMs: result.durationMs,
       error: result.error?.slice(0, 1000) ?? null,
-    });
+    };
   }
 }

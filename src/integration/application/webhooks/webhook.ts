@@ -99,7 +99,8 @@ export abstract class WebhookStore {
     id: string,
     deliveryId: string,
   ): Promise<DeliveryView | undefined>;
-  abstract recordDelivery(delivery: NewDelivery): Promise<DeliveryView>;
+  /** Records attempts (one statement for a batch of them), in the order given. */
+  abstract recordDeliveries(deliveries: readonly NewDelivery[]): Promise<DeliveryView[]>;
 
   /** Leases up to `limit` enabled endpoints that are due, for `owner`, until `leaseMs` from now. */
   abstract claimDue(

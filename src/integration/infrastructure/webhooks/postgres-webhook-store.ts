@@ -162,28 +162,37 @@ export class PostgresWebhookStore extends WebhookStore {
     return row && deliveryOf(row);
   }
 
-  async recordDelivery(delivery: NewDelivery): Promise<DeliveryView> {
+  async recordDeliveries(deliveries: readonly NewDelivery[]): Promise<DeliveryView[]> {
+    if (deliveries.length === 0) return [];
+    const column = <K extends keyof NewDelivery>(key: K) => deliveries.map((d) => d[key]);
     const { rows } = await this.database.query<DeliveryRow>(
       `INSERT INTO integration_webhook_deliveries
          (id, webhook_id, tenant, event_id, event_position, event_type, attempt, redelivery,
           outcome, status_code, duration_ms, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${DELIVERY_COLUMNS}`,
+       SELECT id, webhook_id, tenant, event_id, event_position, event_type, attempt, redelivery,
+              outcome, status_code, duration_ms, error
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::bigint[],
+         $6::text[], $7::int[], $8::boolean[], $9::text[], $10::int[], $11::int[], $12::text[])
+         WITH ORDINALITY AS d(id, webhook_id, tenant, event_id, event_position, event_type, attempt,
+           redelivery, outcome, status_code, duration_ms, error, ord)
+       ORDER BY ord
+       RETURNING ${DELIVERY_COLUMNS}`,
       [
-        delivery.id,
-        delivery.webhookId,
-        delivery.tenant,
-        delivery.eventId,
-        delivery.eventPosition,
-        delivery.eventType,
-        delivery.attempt,
-        delivery.redelivery,
-        delivery.outcome,
-        delivery.statusCode,
-        delivery.durationMs,
-        delivery.error,
+        column('id'),
+        column('webhookId'),
+        column('tenant'),
+        column('eventId'),
+        column('eventPosition'),
+        column('eventType'),
+        column('attempt'),
+        column('redelivery'),
+        column('outcome'),
+        column('statusCode'),
+        column('durationMs'),
+        column('error'),
       ],
     );
-    return deliveryOf(one(rows));
+    return rows.map(deliveryOf);
   }
 
   async claimDue(

@@ -9,7 +9,7 @@ import { tenantOf } from '../../application/event-tenant';
 import { INTEGRATION_SETTINGS, INTEGRATION_WORKERS } from '../../application/integration-settings';
 import type { IntegrationSettings } from '../../application/integration-settings';
 import { WebhookStore } from '../../application/webhooks/webhook';
-import type { DeliveryView, WebhookEndpoint } from '../../application/webhooks/webhook';
+import type { NewDelivery, WebhookEndpoint } from '../../application/webhooks/webhook';
 import { WebhookDelivery } from '../../application/webhooks/webhook-delivery';
 import { WebhookTransport } from '../../application/webhooks/webhook-transport';
 
@@ -103,29 +103,36 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           return;
         }
         if (events.length === 0) return;
+        // Attempts are recorded and the place moved once per batch: a crash re-sends at most
+        // the batch's delivered events, which at-least-once allows.
+        const attempts: NewDelivery[] = [];
+        let reached: number | undefined;
+        let failure: NewDelivery | undefined;
+        let failures = endpoint.attempts;
         for (const event of events) {
-          if (this.stopping.signal.aborted) return;
+          if (this.stopping.signal.aborted) break;
           if (tenantOf(event) === endpoint.tenant) {
-            const attempt = await this.delivery.deliver(endpoint, event, endpoint.attempts + 1);
+            const attempt = await this.delivery.attempt(endpoint, event, failures + 1);
+            attempts.push(attempt);
             if (attempt.outcome === 'failed') {
-              await this.failed(endpoint, attempt);
-              return;
+              failure = attempt;
+              break;
             }
+            failures = 0;
           }
-          const moved = await this.store.advance(
-            endpoint.id,
-            this.owner,
-            event.globalPosition,
-            this.leaseMs,
-          );
-          if (!moved) return; // deleted, or the lease went to another instance
-          endpoint = {
-            ...endpoint,
-            position: event.globalPosition,
-            attempts: 0,
-            failingSince: null,
-          };
+          reached = event.globalPosition;
         }
+        await this.store.recordDeliveries(attempts);
+        if (reached !== undefined) {
+          const moved = await this.store.advance(endpoint.id, this.owner, reached, this.leaseMs);
+          if (!moved) return; // deleted, or the lease went to another instance
+          endpoint = { ...endpoint, position: reached, attempts: 0, failingSince: null };
+        }
+        if (failure) {
+          await this.failed(endpoint, failure);
+          return;
+        }
+        if (this.stopping.signal.aborted) return;
       }
     } catch (error) {
       this.logger.warn(`Webhook ${endpoint.id}: ${describe(error)}`);
@@ -134,7 +141,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private async failed(endpoint: WebhookEndpoint, attempt: DeliveryView): Promise<void> {
+  private async failed(endpoint: WebhookEndpoint, attempt: NewDelivery): Promise<void> {
     const now = this.clock.now();
     const since = endpoint.failingSince ? new Date(endpoint.failingSince) : now;
     const retryForMs = this.settings.webhooks.retryForSeconds * 1000;
