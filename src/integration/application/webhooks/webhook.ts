@@ -117,6 +117,8 @@ export abstract class WebhookStore {
     owner: string,
     failure: { attempts: number; failingSince: Date; retryAt: Date; disabledReason?: string },
   ): Promise<void>;
+  /** Extends `owner`'s lease; `false` when it no longer holds it. */
+  abstract renew(id: string, owner: string, leaseMs: number): Promise<boolean>;
   abstract release(id: string, owner: string): Promise<void>;
   /** Every endpoint of every tenant, for operators. */
   abstract all(): Promise<WebhookEndpoint[]>;

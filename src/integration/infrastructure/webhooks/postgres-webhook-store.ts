@@ -255,6 +255,16 @@ export class PostgresWebhookStore extends WebhookStore {
     return rows.map(endpointOf);
   }
 
+  async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.database.query(
+      `UPDATE integration_webhooks
+       SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
+       WHERE id = $1 AND lease_owner = $2`,
+      [id, owner, leaseMs],
+    );
+    return rowCount > 0;
+  }
+
   async release(id: string, owner: string): Promise<void> {
     await this.database.query(
       `UPDATE integration_webhooks SET lease_owner = NULL, lease_until = NULL

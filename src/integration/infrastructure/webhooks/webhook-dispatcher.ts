@@ -26,7 +26,7 @@ const STOP_GRACE_MS = 5000;
  * answered 2xx: at least once. A failure stops that endpoint alone, which retries the same event
  * with exponential backoff and jitter until `WEBHOOK_RETRY_FOR` has passed since its first
  * failure, then is disabled with the reason. An endpoint is leased to one process at a time
- * (the lease is renewed with every event), so several instances share the endpoints.
+ * (renewed while it is served), so several instances share the endpoints.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -46,7 +46,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     @Inject(INTEGRATION_SETTINGS) private readonly settings: IntegrationSettings,
     @Inject(INTEGRATION_WORKERS) private readonly enabled: boolean,
   ) {
-    this.leaseMs = Math.max(60_000, settings.webhooks.timeoutMs * 3);
+    // Renewed every third of it while the endpoint is served, so an instance that dies frees
+    // its endpoints within one lease; a request never outlasts it.
+    this.leaseMs = Math.max(15_000, settings.webhooks.timeoutMs * 3);
   }
 
   onApplicationBootstrap(): void {
@@ -91,8 +93,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private async serve(leased: WebhookEndpoint): Promise<void> {
     let endpoint = leased;
+    let lost = false;
+    const renewal = setInterval(() => {
+      this.store.renew(leased.id, this.owner, this.leaseMs).then(
+        (held) => (lost ||= !held),
+        () => undefined,
+      );
+    }, this.leaseMs / 3);
     try {
       for (;;) {
+        if (lost) return;
         const events = await this.log.read({
           after: endpoint.position,
           limit: BATCH,
@@ -110,7 +120,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         let failure: NewDelivery | undefined;
         let failures = endpoint.attempts;
         for (const event of events) {
-          if (this.stopping.signal.aborted) break;
+          if (this.stopping.signal.aborted || lost) break;
           if (tenantOf(event) === endpoint.tenant) {
             const attempt = await this.delivery.attempt(endpoint, event, failures + 1);
             attempts.push(attempt);
@@ -137,6 +147,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     } catch (error) {
       this.logger.warn(`Webhook ${endpoint.id}: ${describe(error)}`);
     } finally {
+      clearInterval(renewal);
       await this.store.release(endpoint.id, this.owner).catch(() => undefined);
     }
   }
