@@ -2,21 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
 import request from 'supertest';
+import type { OutgoingEvent } from '../src/integration/application/outgoing-event';
 import { startTestApp } from './support/app';
 import { databaseOf, testDatabaseUrl } from './support/database';
 import type { TestDatabase } from './support/database';
 
-type Item = {
-  position: number;
-  id: string;
-  streamId: string;
-  streamType: string;
-  sequence: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  time: string;
-};
+type Item = OutgoingEvent;
 type Page = { items: Item[]; nextAfter: number };
 
 jest.setTimeout(90_000);

@@ -21,6 +21,14 @@ export type EventLogQuery = {
   streamTypes?: readonly string[];
 };
 
+// The place in the log's order of the event at position $1 (nothing when there is none), or
+// the start of the log for 0.
+const START = `WITH start AS (
+    SELECT transaction_id, global_position FROM events WHERE global_position = $1 AND $1 > 0
+    UNION ALL
+    SELECT '0'::xid8, 0 WHERE $1 = 0
+  )`;
+
 // One statement: the reader's position is turned into its place in the log's order (positions
 // alone are not ordered by commit), then the events after it are read below the horizon of the
 // oldest transaction still running, exactly as subscriptions read. `found` says whether the
@@ -28,11 +36,7 @@ export type EventLogQuery = {
 const READ: NamedStatement = {
   name: 'event_log_read_after',
   text: `
-  WITH start AS (
-    SELECT transaction_id, global_position FROM events WHERE global_position = $1 AND $1 > 0
-    UNION ALL
-    SELECT '0'::xid8, 0 WHERE $1 = 0
-  )
+  ${START}
   SELECT true AS found, e.* FROM start
   LEFT JOIN LATERAL (
     SELECT ${EVENT_COLUMNS} FROM events
@@ -63,11 +67,7 @@ const HEAD: NamedStatement = {
 const LAG: NamedStatement = {
   name: 'event_log_lag_after',
   text: `
-  WITH start AS (
-    SELECT transaction_id, global_position FROM events WHERE global_position = $1 AND $1 > 0
-    UNION ALL
-    SELECT '0'::xid8, 0 WHERE $1 = 0
-  )
+  ${START}
   SELECT count(e.created_at)::int AS behind, min(e.created_at) AS oldest FROM start
   LEFT JOIN LATERAL (
     SELECT created_at FROM events
