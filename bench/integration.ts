@@ -108,6 +108,7 @@ async function followers(service: Service, prefix: string) {
     body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, types: ['TodoCreated'] }),
   });
   if (created.status !== 201) throw new Error(`webhook: ${created.status}`);
+  const webhook = ((await created.json()) as { id: string }).id;
 
   const sse = http.get(`${service.base}/events/stream?types=TodoCreated`);
   sse.on('response', (response) => {
@@ -136,6 +137,7 @@ async function followers(service: Service, prefix: string) {
   return {
     arrivals,
     async close() {
+      await fetch(`${service.base}/webhooks/${webhook}`, { method: 'DELETE' });
       subscription.unsubscribe();
       await nats.close();
       sse.destroy();

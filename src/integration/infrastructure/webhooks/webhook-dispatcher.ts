@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { EventLog } from '../../../event-store';
+import type { PositionedEvent } from '../../../event-store';
 import { Clock } from '../../../shared/application/clock';
 import { backoffDelay } from '../../domain/backoff';
 import { sleep } from '../../application/sleep';
@@ -103,11 +104,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     try {
       for (;;) {
         if (lost) return;
-        const events = await this.log.read({
-          after: endpoint.position,
-          limit: BATCH,
-          eventTypes: endpoint.types,
-        });
+        // Every event is read, and those of other types passed over, so the endpoint's place
+        // (and its lag in status and metrics) follows the whole log.
+        const events = await this.log.read({ after: endpoint.position, limit: BATCH });
         if (events === undefined) {
           await this.fail(endpoint, 'its position is no longer in the log', true);
           return;
@@ -121,7 +120,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         let failures = endpoint.attempts;
         for (const event of events) {
           if (this.stopping.signal.aborted || lost) break;
-          if (tenantOf(event) === endpoint.tenant) {
+          if (this.wants(endpoint, event)) {
             const attempt = await this.delivery.attempt(endpoint, event, failures + 1);
             attempts.push(attempt);
             if (attempt.outcome === 'failed') {
@@ -150,6 +149,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       clearInterval(renewal);
       await this.store.release(endpoint.id, this.owner).catch(() => undefined);
     }
+  }
+
+  private wants(endpoint: WebhookEndpoint, event: PositionedEvent): boolean {
+    return (
+      tenantOf(event) === endpoint.tenant &&
+      (endpoint.types.length === 0 || endpoint.types.includes(event.type))
+    );
   }
 
   private async failed(endpoint: WebhookEndpoint, attempt: NewDelivery): Promise<void> {
