@@ -10,6 +10,22 @@ import type {
 } from '../../src/database/database';
 import { connectDatabase } from '../../src/database/database.module';
 import { migrations } from '../../src/migrations';
+import {
+  DEFAULT_TENANT,
+  currentTenantScope,
+  runInTenantScope,
+} from '../../src/database/tenant-scope';
+
+/**
+ * Runs `work` in the current tenant scope, or in the `default` tenant when there is none (as an
+ * unauthenticated service does), so tests that reach the store directly see the rows their
+ * requests wrote.
+ */
+function inTenant<T>(work: () => T): T {
+  return currentTenantScope()?.tenant === undefined
+    ? runInTenantScope({ tenant: DEFAULT_TENANT, subject: '' }, work)
+    : work();
+}
 
 /** The run's database (created by the global setup). */
 export function testDatabaseUrl(): string {
@@ -31,15 +47,15 @@ export class TestDatabase extends Database {
     statement: Statement,
     values?: readonly unknown[],
   ): Promise<QueryResult<Row>> {
-    return this.inner.query<Row>(statement, values);
+    return inTenant(() => this.inner.query<Row>(statement, values));
   }
 
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
-    return this.inner.transaction(work);
+    return inTenant(() => this.inner.transaction(work));
   }
 
   withConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
-    return this.inner.withConnection(work);
+    return inTenant(() => this.inner.withConnection(work));
   }
 
   usage(): PoolUsage {
@@ -51,7 +67,7 @@ export class TestDatabase extends Database {
     statement: Statement,
     values?: readonly unknown[],
   ): Promise<Row[]> {
-    return (await this.inner.query<Row>(statement, values)).rows;
+    return (await inTenant(() => this.inner.query<Row>(statement, values))).rows;
   }
 
   close(): Promise<void> {
