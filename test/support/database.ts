@@ -10,6 +10,7 @@ import type {
 } from '../../src/database/database';
 import { connectDatabase } from '../../src/database/database.module';
 import { migrations } from '../../src/migrations';
+import { RUNTIME_ROLE, WORKER_ROLE } from '../../src/database/tenancy';
 import {
   DEFAULT_TENANT,
   currentTenantScope,
@@ -68,6 +69,29 @@ export class TestDatabase extends Database {
     values?: readonly unknown[],
   ): Promise<Row[]> {
     return (await inTenant(() => this.inner.query<Row>(statement, values))).rows;
+  }
+
+  /** The rows of one statement run as the login that owns the tables (not the service's role). */
+  async asOwner<Row = Record<string, unknown>>(
+    statement: Statement,
+    values?: readonly unknown[],
+  ): Promise<Row[]> {
+    return this.inner.withConnection(async (connection) => {
+      await connection.query('SET ROLE NONE');
+      return (await connection.query<Row>(statement, values)).rows;
+    });
+  }
+
+  /**
+   * Runs DDL as the login that owns the tables (the service's roles may create nothing), then
+   * lets both service roles use `table` as a table of no tenant.
+   */
+  async define(table: string, ddl: string): Promise<void> {
+    await this.inner.withConnection(async (connection) => {
+      await connection.query('SET ROLE NONE');
+      await connection.query(ddl);
+      await connection.query(`GRANT ALL ON ${table} TO ${RUNTIME_ROLE}, ${WORKER_ROLE}`);
+    });
   }
 
   close(): Promise<void> {
