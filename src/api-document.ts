@@ -110,18 +110,24 @@ export function createApiDocument(
     };
   };
   if (authentication) {
-    // Open routes say so, so Swagger UI shows no lock on them; the others name their scope.
+    // Open routes say so, so Swagger UI shows no lock on them.
     for (const documented of operationsOf(document)) {
-      const traits = traitsOf(documented);
-      if (traits.public) documented.operation.security = [];
-      else {
-        const scopes = traits.scope === undefined ? [] : [traits.scope];
-        documented.operation.security = [
-          ...(schemes.bearer ? [{ bearer: scopes }] : []),
-          ...(schemes.apiKey ? [{ apiKey: scopes }] : []),
-        ];
-      }
+      if (traitsOf(documented).public) documented.operation.security = [];
     }
+  }
+  // OpenAPI 3.0 lists scopes in security requirements only for OAuth 2 and OpenID Connect; a
+  // bearer token or an API key carries its scopes itself, so each operation names the one it
+  // needs in an extension and in its description.
+  for (const documented of operationsOf(document)) {
+    const { scope } = traitsOf(documented);
+    if (scope === undefined) continue;
+    const operation = documented.operation as typeof documented.operation & {
+      'x-required-scopes'?: string[];
+    };
+    operation['x-required-scopes'] = [scope];
+    const needs = `Needs the \`${scope}\` scope (a credential without it: 403 insufficient-scope).`;
+    operation.description =
+      operation.description === undefined ? needs : `${operation.description}\n\n${needs}`;
   }
   addServiceWideResponses(
     document,

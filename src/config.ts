@@ -209,10 +209,13 @@ export function readApiKeyFile(file: string): ApiKeyEntry[] {
   const names = new Set<string>();
   return parsed.map((entry: unknown, index) => {
     const at = `AUTH_API_KEYS_FILE entry ${index + 1}`;
-    if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${at} is not an object.`);
+    if (typeof entry !== 'object' || entry === null)
+      throw new ConfigError(`${at} is not an object.`);
     const { name, tenant, scopes, sha256 } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(name) || names.has(name)) {
-      throw new ConfigError(`${at}: "name" must be a unique name of 1 to 64 letters, digits, ., _ or -.`);
+      throw new ConfigError(
+        `${at}: "name" must be a unique name of 1 to 64 letters, digits, ., _ or -.`,
+      );
     }
     names.add(name);
     if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) {

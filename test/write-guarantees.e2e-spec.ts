@@ -269,14 +269,20 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
       const twin = new Client({ connectionString: testDatabaseUrl() });
       await twin.connect();
       try {
-        await twin.query(`SELECT pg_advisory_lock(1764230500, hashtext(concat_ws(chr(31), 'default', '', $1::text)))`, [key]);
+        await twin.query(
+          `SELECT pg_advisory_lock(1764230500, hashtext(concat_ws(chr(31), 'default', '', $1::text)))`,
+          [key],
+        );
         expectProblem(
           await request(http).post('/todos').set('Idempotency-Key', key).send({ title }),
           409,
           'idempotency-key-in-flight',
         );
         expect(await createdWithTitle(title)).toEqual([]);
-        await twin.query(`SELECT pg_advisory_unlock(1764230500, hashtext(concat_ws(chr(31), 'default', '', $1::text)))`, [key]);
+        await twin.query(
+          `SELECT pg_advisory_unlock(1764230500, hashtext(concat_ws(chr(31), 'default', '', $1::text)))`,
+          [key],
+        );
       } finally {
         await twin.end();
       }

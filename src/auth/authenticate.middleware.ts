@@ -46,7 +46,9 @@ export function authenticate(
 }
 
 /** Puts who acts into the request context, where the database and the guard find it. */
-export function actAs(principal: Omit<Principal, 'subject'> & { subject: string | undefined }): void {
+export function actAs(
+  principal: Omit<Principal, 'subject'> & { subject: string | undefined },
+): void {
   const context = currentRequestContext();
   if (!context) return;
   if (principal.subject !== undefined) context.subject = principal.subject;

@@ -155,7 +155,10 @@ export class Authenticator {
             ? await jwtVerify(bearer, this.jwtKey, this.verifyOptions)
             : await jwtVerify(bearer, this.jwtKey, this.verifyOptions));
         // jose checks `iat` only against a maximum age; a token from the future is refused too.
-        if (typeof payload.iat === 'number' && payload.iat > nowSeconds() + CLOCK_TOLERANCE_SECONDS) {
+        if (
+          typeof payload.iat === 'number' &&
+          payload.iat > nowSeconds() + CLOCK_TOLERANCE_SECONDS
+        ) {
           throw this.fail("The token's iat claim is in the future.");
         }
       } catch (error) {

@@ -113,9 +113,7 @@ export class PgDatabase extends Database {
         // Prepared statements stay: they are the pool's cache. Anything else a session may
         // keep goes, so the next borrower finds the connection as the pool opened it.
         // RESET ALL leaves the role alone; RESET ROLE returns to the pool's startup role.
-        await client
-          .query('RESET ROLE; RESET ALL; SELECT pg_advisory_unlock_all()')
-          .catch(discard);
+        await client.query('RESET ROLE; RESET ALL; SELECT pg_advisory_unlock_all()').catch(discard);
       }
     });
   }

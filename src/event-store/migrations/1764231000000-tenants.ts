@@ -23,7 +23,10 @@ export class Tenants1764231000000 implements MigrationInterface {
 
     await addTenantColumn(runner, 'events');
     await rekey(runner, 'events', 'tenant_id, aggregate_id, sequence');
-    await protectTenantTable(runner, 'events', { runtime: ['SELECT', 'INSERT'], worker: ['SELECT'] });
+    await protectTenantTable(runner, 'events', {
+      runtime: ['SELECT', 'INSERT'],
+      worker: ['SELECT'],
+    });
     // Subscriptions and status read the whole log; they write only under a tenant they set.
     await runner.query(`DROP POLICY IF EXISTS events_worker_reads_all ON events`);
     await runner.query(
@@ -53,7 +56,11 @@ export class Tenants1764231000000 implements MigrationInterface {
       USING (expires_at <= now()) WITH CHECK (false)`);
 
     // Operational state of projections: no tenant's data.
-    for (const table of ['projection_checkpoints', 'projection_dead_letters', 'projection_rebuilds']) {
+    for (const table of [
+      'projection_checkpoints',
+      'projection_dead_letters',
+      'projection_rebuilds',
+    ]) {
       await grant(runner, table, {
         runtime: ['SELECT', 'INSERT', 'UPDATE'],
         worker: ['SELECT', 'INSERT', 'UPDATE'],
