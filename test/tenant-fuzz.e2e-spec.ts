@@ -72,7 +72,9 @@ describe('Tenants × scopes fuzzing (e2e)', () => {
     const documented = Object.entries(document.paths)
       .filter(([path]) => !/^\/(health\/|metrics$|docs)/.test(path))
       .flatMap(([path, item]) =>
-        Object.entries(item).map(([method, op]) => `${method} ${path} ${op['x-required-scopes']}`),
+        Object.entries(item).map(
+          ([method, op]) => `${method} ${path} ${String(op['x-required-scopes'])}`,
+        ),
       );
     expect(documented.sort()).toEqual(
       OPERATIONS.map((op) => `${op.method} ${op.path} ${op.scope}`).sort(),

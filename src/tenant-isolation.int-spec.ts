@@ -1,26 +1,22 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
-import { openDatabase, testDatabaseUrl } from '../../test/support/database';
-import type { TestDatabase } from '../../test/support/database';
-import { ActivitySubscription } from '../activity/infrastructure/activity.subscription';
-import {
-  IdempotencyKeyCleanup,
-  InlineProjectionRegistry,
-  SubscriptionRegistry,
-} from '../event-store';
-import type { PositionedEvent } from '../event-store';
-import { PostgresEventStore } from '../event-store/core/postgres-event-store';
-import { PostgresIdempotencyStore } from '../event-store/commands/idempotency/postgres-idempotency-store';
-import { TodoReadViewProjection } from '../todo/infrastructure/todo-read-view.projection';
-import type { ConsumedTodoEvent } from '../activity/application/todo-events.contract';
-import { RUNTIME_ROLE, TENANT_SETTING, WORKER_ROLE } from './tenancy';
-import { runInTenantScope } from './tenant-scope';
+import { startTestApp } from '../test/support/app';
+import { databaseOf, testDatabaseUrl } from '../test/support/database';
+import type { TestDatabase } from '../test/support/database';
+import { waitFor } from '../test/support/wait-for';
+import { RUNTIME_ROLE, TENANT_SETTING, WORKER_ROLE } from './database/tenancy';
+import { runInTenantScope } from './database/tenant-scope';
+import { EventStore, IdempotencyKeyCleanup, IdempotencyStore } from './event-store';
+
+jest.setTimeout(60_000);
 
 /**
  * The database itself keeps tenants apart, whatever the code above it does: checked here with
  * plain connections acting as the service's roles, on every table that has a tenant column.
  */
 describe('tenant isolation in PostgreSQL', () => {
+  let app: INestApplication;
   let database: TestDatabase;
   const tenantA = `a-${randomUUID()}`;
   const tenantB = `b-${randomUUID()}`;
@@ -52,12 +48,13 @@ describe('tenant isolation in PostgreSQL', () => {
     }
   }
 
-  /** Writes a tenant's rows the way the service does: through the store and the projections. */
+  /**
+   * Writes a tenant's rows the way the service does: through the store, its inline projection,
+   * an idempotency record, and the activity subscription of the running app.
+   */
   async function seed(tenant: string): Promise<void> {
-    const registry = new InlineProjectionRegistry();
-    new TodoReadViewProjection(registry).onModuleInit();
-    const store = new PostgresEventStore(database, registry);
-    const idempotency = new PostgresIdempotencyStore(database);
+    const store = app.get(EventStore);
+    const idempotency = app.get(IdempotencyStore, { strict: false });
     const now = new Date().toISOString();
     await runInTenantScope({ tenant, subject: 'jwt:seeder' }, async () => {
       const kept = randomUUID();
@@ -94,40 +91,6 @@ describe('tenant isolation in PostgreSQL', () => {
         { streamType: 'todo' },
       );
     });
-    // The activity tables are the subscription's: written as the worker, under the tenant.
-    const todoId = randomUUID();
-    const event: PositionedEvent<ConsumedTodoEvent> = {
-      type: 'TodoCreated',
-      data: { todoId, title: 'feed', createdAt: now },
-      tenantId: tenant,
-      streamId: todoId,
-      streamType: 'todo',
-      sequence: 1,
-      eventId: randomUUID(),
-      metadata: {},
-      recordedAt: new Date(),
-      globalPosition: 8_000_000_000 + randomInt(1_000_000_000),
-      transactionId: '1',
-      schemaVersion: 1,
-    };
-    const worker = await connectAs(WORKER_ROLE);
-    try {
-      await worker.query('BEGIN');
-      await worker.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [tenant]);
-      await new ActivitySubscription(new SubscriptionRegistry()).handle(
-        {
-          query: async (statement, values = []) => {
-            const text = typeof statement === 'string' ? statement : statement.text;
-            const result = await worker.query(text, [...values]);
-            return { rows: result.rows as never[], rowCount: result.rowCount ?? 0 };
-          },
-        },
-        [event],
-      );
-      await worker.query('COMMIT');
-    } finally {
-      await worker.end();
-    }
   }
 
   /** One row of `table` of `tenant`, as the owner sees it. */
@@ -148,9 +111,17 @@ describe('tenant isolation in PostgreSQL', () => {
     );
 
   beforeAll(async () => {
-    database = await openDatabase();
+    app = await startTestApp();
+    database = databaseOf(app);
     await seed(tenantA);
     await seed(tenantB);
+    await waitFor('both tenants in the activity tables', async () => {
+      const rows = await database.asOwner(
+        'SELECT DISTINCT tenant_id FROM activity_daily_counts WHERE tenant_id IN ($1, $2)',
+        [tenantA, tenantB],
+      );
+      return rows.length === 2;
+    });
     tables = await database.asOwner<{ name: string; enabled: boolean; forced: boolean }>(
       `SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced
        FROM pg_class c
@@ -161,7 +132,7 @@ describe('tenant isolation in PostgreSQL', () => {
     );
   });
 
-  afterAll(() => database.close());
+  afterAll(() => app?.close());
 
   it('finds the tenant column on every table of tenant data, each with row-level security forced', () => {
     expect(tables.map((table) => table.name)).toEqual(
@@ -288,7 +259,7 @@ describe('tenant isolation in PostgreSQL', () => {
       [tenantA, tenantB],
     );
     expect(expired).toHaveLength(2);
-    await new IdempotencyKeyCleanup(new PostgresIdempotencyStore(database)).run();
+    await app.get(IdempotencyKeyCleanup).run();
     const left = await database.asOwner(
       'SELECT 1 FROM idempotency_keys WHERE tenant_id IN ($1, $2)',
       [tenantA, tenantB],
