@@ -16,18 +16,25 @@ export function registerKeyCommands(program: Command, print: (text: string) => v
     .description(
       'Print a new API key (shown only now) and the JSON entry to add to AUTH_API_KEYS_FILE.',
     )
-    .requiredOption('--tenant <tenant>', 'the tenant the key acts for', tenantArgument)
+    // `--tenant` (the tenant the key acts for) is the program's own option, given explicitly.
     .requiredOption(
       '--scopes <scopes>',
       `space-separated scopes (${SCOPES.join(', ')})`,
       scopesArgument,
     )
     .requiredOption('--name <name>', 'a unique name; events record api-key:<name>', nameArgument)
-    .action((options: { tenant: string; scopes: ApiKeyEntry['scopes']; name: string }) => {
+    .addHelpText('after', '\nName the tenant the key acts for with --tenant <tenant>.')
+    .action((options: { scopes: ApiKeyEntry['scopes']; name: string }) => {
+      if (program.getOptionValueSource('tenant') !== 'cli') {
+        program.error('error: keys create needs --tenant <tenant>, the tenant the key acts for.', {
+          code: 'commander.missingMandatoryOptionValue',
+          exitCode: 2,
+        });
+      }
       const key = randomBytes(32).toString('base64url');
       const entry: ApiKeyEntry = {
         name: options.name,
-        tenant: options.tenant,
+        tenant: program.opts<{ tenant: string }>().tenant,
         scopes: options.scopes,
         sha256: createHash('sha256').update(key, 'utf8').digest('hex'),
       };
