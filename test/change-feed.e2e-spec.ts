@@ -163,8 +163,8 @@ describe('Change feed GET /events (e2e)', () => {
 
       await held.query('BEGIN');
       const { rows } = await held.query<{ global_position: string }>(
-        `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, metadata)
-         VALUES ($1, 1, 'todo', 'TodoCreated', $2, '{}') RETURNING global_position`,
+        `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload, metadata)
+         VALUES ('default', $1, 1, 'todo', 'TodoCreated', $2, '{}') RETURNING global_position`,
         [slow, { todoId: slow, title: 'held', createdAt: new Date().toISOString() }],
       );
       const heldPosition = Number(rows[0]?.global_position);
@@ -188,8 +188,8 @@ describe('Change feed GET /events (e2e)', () => {
 
       // The held transaction appends a second event to its stream, then commits.
       await held.query(
-        `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, metadata)
-         VALUES ($1, 2, 'todo', 'TodoCompleted', $2, '{}')`,
+        `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload, metadata)
+         VALUES ('default', $1, 2, 'todo', 'TodoCompleted', $2, '{}')`,
         [slow, { todoId: slow, completedAt: new Date().toISOString() }],
       );
       await held.query('COMMIT');
@@ -230,8 +230,8 @@ describe('Change feed GET /events (e2e)', () => {
       for (const [index, client] of clients.entries()) {
         await client.query('BEGIN');
         await client.query(
-          `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, metadata)
-           VALUES ($1, 1, 'race', 'RaceRun', '{}', '{}')`,
+          `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload, metadata)
+           VALUES ('default', $1, 1, 'race', 'RaceRun', '{}', '{}')`,
           [streams[index]],
         );
       }

@@ -149,8 +149,8 @@ describe('Server-sent events GET /events/stream (e2e, a database of its own)', (
       const slow = randomUUID();
       await held.query('BEGIN');
       await held.query(
-        `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, metadata)
-         VALUES ($1, 1, 'todo', 'TodoCreated', '{}', '{}')`,
+        `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload, metadata)
+         VALUES ('default', $1, 1, 'todo', 'TodoCreated', '{}', '{}')`,
         [slow],
       );
       const fast = [await createTodo(), await createTodo()];
@@ -186,8 +186,8 @@ describe('Server-sent events GET /events/stream (e2e, a database of its own)', (
     const start = await positionOf(anchor);
     // 400 events of ~32 KB each: far more than the socket buffers hold.
     await database.query(
-      `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, metadata)
-       SELECT gen_random_uuid(), 1, 'bulk', 'BulkLoaded',
+      `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload, metadata)
+       SELECT 'default', gen_random_uuid(), 1, 'bulk', 'BulkLoaded',
               jsonb_build_object('filler', repeat('x', 32768)), '{}'
        FROM generate_series(1, 400)`,
     );

@@ -107,8 +107,8 @@ describe('crash while delivering 1,000 events to a webhook and to JetStream (e2e
       const streams = Array.from({ length: STREAMS }, () => randomUUID());
       for (let sequence = 1; sequence <= PER_STREAM; sequence++) {
         await db.query(
-          `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, metadata)
-           SELECT id, $2::int, 'crash', 'CrashTested', jsonb_build_object('n', $2::int), '{}'
+          `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload, metadata)
+           SELECT 'default', id, $2::int, 'crash', 'CrashTested', jsonb_build_object('n', $2::int), '{}'
            FROM unnest($1::uuid[]) AS id`,
           [streams, sequence],
         );

@@ -256,15 +256,15 @@ describe('Webhooks (e2e, the app on a database of its own)', () => {
       const slow = randomUUID();
       await held.query('BEGIN');
       await held.query(
-        `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, metadata)
-         VALUES ($1, 1, 'todo', 'TodoCreated', $2, '{}')`,
+        `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload, metadata)
+         VALUES ('default', $1, 1, 'todo', 'TodoCreated', $2, '{}')`,
         [slow, { todoId: slow, title: 'held', createdAt: new Date().toISOString() }],
       );
       const fast = [await createTodo(), await createTodo()];
       for (const id of fast) await request(http).post(`/todos/${id}/complete`).expect(200);
       await held.query(
-        `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, metadata)
-         VALUES ($1, 2, 'todo', 'TodoCompleted', $2, '{}')`,
+        `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload, metadata)
+         VALUES ('default', $1, 2, 'todo', 'TodoCompleted', $2, '{}')`,
         [slow, { todoId: slow, completedAt: new Date().toISOString() }],
       );
       await held.query('COMMIT');

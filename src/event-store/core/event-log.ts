@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../../database/database';
-import type { NamedStatement } from '../../database/database';
+import type { NamedStatement, QueryResult } from '../../database/database';
+import { WORKER_ROLE } from '../../database/tenancy';
 import type { PositionedEvent } from '../subscriptions/subscription';
 import { EVENT_COLUMNS, positionedEvent } from './event-log-reader';
 import type { EventRow } from './event-log-reader';
@@ -19,6 +20,12 @@ export type EventLogQuery = {
   eventTypes?: readonly string[];
   /** Only events of streams of these types (default: every type). */
   streamTypes?: readonly string[];
+  /**
+   * Read every tenant's events, as background work that serves all tenants does (it then
+   * writes only under the tenant of each event). Otherwise the reader sees the events of the
+   * tenant its request acts for, and nothing outside a request.
+   */
+  acrossTenants?: boolean;
 };
 
 // The place in the log's order of the event at position $1 (nothing when there is none), or
@@ -98,9 +105,13 @@ export class EventLog {
    * neither 0 nor the position of an event.
    */
   async read(query: EventLogQuery): Promise<PositionedEvent[] | undefined> {
-    const { rows } = await this.database.query<
+    const { rows } = await this.query<
       { found: boolean } & { [K in keyof EventRow]: EventRow[K] | null }
-    >(READ, [query.after, selection(query.eventTypes), selection(query.streamTypes), query.limit]);
+    >(
+      READ,
+      [query.after, selection(query.eventTypes), selection(query.streamTypes), query.limit],
+      query.acrossTenants,
+    );
     if (rows.length === 0) return undefined;
     return rows
       .filter((row): row is { found: boolean } & EventRow => row.global_position !== null)
@@ -108,8 +119,8 @@ export class EventLog {
   }
 
   /** The event at `position` (one a reader was given before), if there is one. */
-  async at(position: number): Promise<PositionedEvent | undefined> {
-    const { rows } = await this.database.query<EventRow>(AT, [position]);
+  async at(position: number, acrossTenants = false): Promise<PositionedEvent | undefined> {
+    const { rows } = await this.query<EventRow>(AT, [position], acrossTenants);
     const row = rows[0];
     return row && positionedEvent(row, this.upcasters);
   }
@@ -122,22 +133,41 @@ export class EventLog {
   async lag(
     after: number,
     upTo = 100_000,
+    acrossTenants = false,
   ): Promise<{ events: number; oldest: Date | null } | undefined> {
-    const { rows } = await this.database.query<{ behind: number; oldest: Date | null }>(LAG, [
-      after,
-      upTo,
-    ]);
+    const { rows } = await this.query<{ behind: number; oldest: Date | null }>(
+      LAG,
+      [after, upTo],
+      acrossTenants,
+    );
     const row = rows[0];
     return row && { events: row.behind, oldest: row.oldest };
   }
 
   /** The last event a reader can see now (0 and no time when the log is empty). */
-  async head(): Promise<{ position: number; recordedAt: Date | null }> {
-    const { rows } = await this.database.query<{ global_position: string; created_at: Date }>(HEAD);
+  async head(acrossTenants = false): Promise<{ position: number; recordedAt: Date | null }> {
+    const { rows } = await this.query<{ global_position: string; created_at: Date }>(
+      HEAD,
+      [],
+      acrossTenants,
+    );
     const row = rows[0];
     return row
       ? { position: Number(row.global_position), recordedAt: row.created_at }
       : { position: 0, recordedAt: null };
+  }
+
+  private query<Row>(
+    statement: NamedStatement,
+    values: readonly unknown[],
+    acrossTenants = false,
+  ): Promise<QueryResult<Row>> {
+    if (!acrossTenants) return this.database.query<Row>(statement, values);
+    // The worker role may read the whole log (see tenancy.ts); only for this transaction.
+    return this.database.transaction(async (transaction) => {
+      await transaction.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
+      return transaction.query<Row>(statement, values);
+    });
   }
 }
 

@@ -1,8 +1,6 @@
 import type { PositionedEvent } from '../../event-store';
-import { DEFAULT_TENANT } from '../../shared/application/request-context';
 
-/** The tenant an event belongs to: recorded in its metadata, `default` for events from before. */
+/** The tenant an event belongs to (recorded with it by the event store). */
 export function tenantOf(event: PositionedEvent): string {
-  const tenant = event.metadata.tenant;
-  return typeof tenant === 'string' && tenant !== '' ? tenant : DEFAULT_TENANT;
+  return event.tenantId;
 }

@@ -109,7 +109,7 @@ export class IntegrationMetrics extends DeliveryObserver implements OnModuleInit
     for (const status of await this.admin.status()) {
       if (status.kind === 'inline') continue;
       const key = `${status.kind}\u0000${status.name}`;
-      const behind = await this.log.lag(status.checkpoint, 1_000_000);
+      const behind = await this.log.lag(status.checkpoint, 1_000_000, true);
       events.set(key, behind?.events ?? status.lag);
       seconds.set(key, behind?.oldest ? Math.max(0, (now - behind.oldest.getTime()) / 1000) : 0);
     }

@@ -36,7 +36,7 @@ export class BrokerReadiness implements OnModuleInit {
   /** Events the relay has not published yet, and the age in seconds of the oldest of them. */
   async lag(): Promise<{ lagEvents: number; lagSeconds: number }> {
     const status = (await this.admin.status()).find((each) => each.name === this.relay.name);
-    const behind = await this.log.lag(status?.checkpoint ?? 0);
+    const behind = await this.log.lag(status?.checkpoint ?? 0, 100_000, true);
     const oldest = behind?.oldest;
     return {
       lagEvents: behind?.events ?? 0,

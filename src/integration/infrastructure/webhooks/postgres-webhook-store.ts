@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
+import { WORKER_ROLE } from '../../../database/tenancy';
 import { WebhookStore, webhookView } from '../../application/webhooks/webhook';
 import type {
   DeliveryView,
@@ -12,7 +13,7 @@ import type {
 
 type WebhookRow = {
   id: string;
-  tenant: string;
+  tenant_id: string;
   url: string;
   description: string;
   event_types: string[];
@@ -40,7 +41,7 @@ type DeliveryRow = {
   attempted_at: Date;
 };
 
-const WEBHOOK_COLUMNS = `id, tenant, url, description, event_types, secret, enabled, disabled_reason,
+const WEBHOOK_COLUMNS = `id, tenant_id, url, description, event_types, secret, enabled, disabled_reason,
   position, attempts, failing_since, created_at, updated_at`;
 const DELIVERY_COLUMNS = `id, event_id, event_position, event_type, attempt, redelivery, outcome,
   status_code, duration_ms, error, attempted_at`;
@@ -52,9 +53,20 @@ export class PostgresWebhookStore extends WebhookStore {
     super();
   }
 
+  /**
+   * The dispatcher's statements serve every tenant's endpoints: they run as the worker role,
+   * which the tables' worker policy lets see them all.
+   */
+  private asWorker<Row>(statement: string, values: readonly unknown[] = []) {
+    return this.database.transaction(async (transaction) => {
+      await transaction.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
+      return transaction.query<Row>(statement, values);
+    });
+  }
+
   async create(webhook: NewWebhook): Promise<WebhookView> {
     const { rows } = await this.database.query<WebhookRow>(
-      `INSERT INTO integration_webhooks (id, tenant, url, description, event_types, secret, position)
+      `INSERT INTO integration_webhooks (id, tenant_id, url, description, event_types, secret, position)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${WEBHOOK_COLUMNS}`,
       [
         webhook.id,
@@ -71,7 +83,7 @@ export class PostgresWebhookStore extends WebhookStore {
 
   async list(tenant: string): Promise<WebhookView[]> {
     const { rows } = await this.database.query<WebhookRow>(
-      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks WHERE tenant = $1 ORDER BY created_at, id`,
+      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks WHERE tenant_id = $1 ORDER BY created_at, id`,
       [tenant],
     );
     return rows.map((row) => webhookView(endpointOf(row)));
@@ -79,7 +91,7 @@ export class PostgresWebhookStore extends WebhookStore {
 
   async find(tenant: string, id: string): Promise<WebhookEndpoint | undefined> {
     const { rows } = await this.database.query<WebhookRow>(
-      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks WHERE tenant = $1 AND id = $2`,
+      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks WHERE tenant_id = $1 AND id = $2`,
       [tenant, id],
     );
     const row = rows[0];
@@ -103,7 +115,7 @@ export class PostgresWebhookStore extends WebhookStore {
          failing_since = CASE WHEN $6 THEN NULL ELSE failing_since END,
          next_attempt_at = CASE WHEN $6 THEN NULL ELSE next_attempt_at END,
          updated_at = now()
-       WHERE tenant = $1 AND id = $2 RETURNING ${WEBHOOK_COLUMNS}`,
+       WHERE tenant_id = $1 AND id = $2 RETURNING ${WEBHOOK_COLUMNS}`,
       [
         tenant,
         id,
@@ -120,11 +132,11 @@ export class PostgresWebhookStore extends WebhookStore {
   async delete(tenant: string, id: string): Promise<boolean> {
     return this.database.transaction(async (tx) => {
       const { rowCount } = await tx.query(
-        'DELETE FROM integration_webhooks WHERE tenant = $1 AND id = $2',
+        'DELETE FROM integration_webhooks WHERE tenant_id = $1 AND id = $2',
         [tenant, id],
       );
       await tx.query(
-        'DELETE FROM integration_webhook_deliveries WHERE tenant = $1 AND webhook_id = $2',
+        'DELETE FROM integration_webhook_deliveries WHERE tenant_id = $1 AND webhook_id = $2',
         [tenant, id],
       );
       return rowCount > 0;
@@ -133,7 +145,7 @@ export class PostgresWebhookStore extends WebhookStore {
 
   async setSecret(tenant: string, id: string, secret: string): Promise<boolean> {
     const { rowCount } = await this.database.query(
-      `UPDATE integration_webhooks SET secret = $3, updated_at = now() WHERE tenant = $1 AND id = $2`,
+      `UPDATE integration_webhooks SET secret = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
       [tenant, id, secret],
     );
     return rowCount > 0;
@@ -142,7 +154,7 @@ export class PostgresWebhookStore extends WebhookStore {
   async deliveries(tenant: string, id: string, limit: number): Promise<DeliveryView[]> {
     const { rows } = await this.database.query<DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM integration_webhook_deliveries
-       WHERE tenant = $1 AND webhook_id = $2 ORDER BY seq DESC LIMIT $3`,
+       WHERE tenant_id = $1 AND webhook_id = $2 ORDER BY seq DESC LIMIT $3`,
       [tenant, id, limit],
     );
     return rows.map(deliveryOf);
@@ -155,7 +167,7 @@ export class PostgresWebhookStore extends WebhookStore {
   ): Promise<DeliveryView | undefined> {
     const { rows } = await this.database.query<DeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM integration_webhook_deliveries
-       WHERE tenant = $1 AND webhook_id = $2 AND id = $3`,
+       WHERE tenant_id = $1 AND webhook_id = $2 AND id = $3`,
       [tenant, id, deliveryId],
     );
     const row = rows[0];
@@ -165,15 +177,15 @@ export class PostgresWebhookStore extends WebhookStore {
   async recordDeliveries(deliveries: readonly NewDelivery[]): Promise<DeliveryView[]> {
     if (deliveries.length === 0) return [];
     const column = <K extends keyof NewDelivery>(key: K) => deliveries.map((d) => d[key]);
-    const { rows } = await this.database.query<DeliveryRow>(
+    const { rows } = await this.asWorker<DeliveryRow>(
       `INSERT INTO integration_webhook_deliveries
-         (id, webhook_id, tenant, event_id, event_position, event_type, attempt, redelivery,
+         (id, webhook_id, tenant_id, event_id, event_position, event_type, attempt, redelivery,
           outcome, status_code, duration_ms, error)
-       SELECT id, webhook_id, tenant, event_id, event_position, event_type, attempt, redelivery,
+       SELECT id, webhook_id, tenant_id, event_id, event_position, event_type, attempt, redelivery,
               outcome, status_code, duration_ms, error
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::bigint[],
          $6::text[], $7::int[], $8::boolean[], $9::text[], $10::int[], $11::int[], $12::text[])
-         WITH ORDINALITY AS d(id, webhook_id, tenant, event_id, event_position, event_type, attempt,
+         WITH ORDINALITY AS d(id, webhook_id, tenant_id, event_id, event_position, event_type, attempt,
            redelivery, outcome, status_code, duration_ms, error, ord)
        ORDER BY ord
        RETURNING ${DELIVERY_COLUMNS}`,
@@ -201,7 +213,7 @@ export class PostgresWebhookStore extends WebhookStore {
     limit: number,
     skip: readonly string[],
   ): Promise<WebhookEndpoint[]> {
-    const { rows } = await this.database.query<WebhookRow>(
+    const { rows } = await this.asWorker<WebhookRow>(
       `UPDATE integration_webhooks SET lease_owner = $1,
          lease_until = now() + make_interval(secs => $2::double precision / 1000)
        WHERE id IN (
@@ -217,7 +229,7 @@ export class PostgresWebhookStore extends WebhookStore {
   }
 
   async advance(id: string, owner: string, position: number, leaseMs: number): Promise<boolean> {
-    const { rowCount } = await this.database.query(
+    const { rowCount } = await this.asWorker(
       `UPDATE integration_webhooks SET position = $3, attempts = 0, failing_since = NULL,
          next_attempt_at = NULL,
          lease_until = now() + make_interval(secs => $4::double precision / 1000)
@@ -232,7 +244,7 @@ export class PostgresWebhookStore extends WebhookStore {
     owner: string,
     failure: { attempts: number; failingSince: Date; retryAt: Date; disabledReason?: string },
   ): Promise<void> {
-    await this.database.query(
+    await this.asWorker(
       `UPDATE integration_webhooks SET attempts = $3, failing_since = $4, next_attempt_at = $5,
          enabled = enabled AND $6::text IS NULL, disabled_reason = COALESCE($6, disabled_reason),
          lease_owner = NULL, lease_until = NULL, updated_at = now()
@@ -249,14 +261,14 @@ export class PostgresWebhookStore extends WebhookStore {
   }
 
   async all(): Promise<WebhookEndpoint[]> {
-    const { rows } = await this.database.query<WebhookRow>(
-      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks ORDER BY tenant, created_at, id`,
+    const { rows } = await this.asWorker<WebhookRow>(
+      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks ORDER BY tenant_id, created_at, id`,
     );
     return rows.map(endpointOf);
   }
 
   async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
-    const { rowCount } = await this.database.query(
+    const { rowCount } = await this.asWorker(
       `UPDATE integration_webhooks
        SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
        WHERE id = $1 AND lease_owner = $2`,
@@ -266,7 +278,7 @@ export class PostgresWebhookStore extends WebhookStore {
   }
 
   async release(id: string, owner: string): Promise<void> {
-    await this.database.query(
+    await this.asWorker(
       `UPDATE integration_webhooks SET lease_owner = NULL, lease_until = NULL
        WHERE id = $1 AND lease_owner = $2`,
       [id, owner],
@@ -283,7 +295,7 @@ function one<T>(rows: T[]): T {
 function endpointOf(row: WebhookRow): WebhookEndpoint {
   return {
     id: row.id,
-    tenant: row.tenant,
+    tenant: row.tenant_id,
     url: row.url,
     description: row.description,
     types: row.event_types,

@@ -106,7 +106,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         if (lost) return;
         // Every event is read, and those of other types passed over, so the endpoint's place
         // (and its lag in status and metrics) follows the whole log.
-        const events = await this.log.read({ after: endpoint.position, limit: BATCH });
+        const events = await this.log.read({
+          after: endpoint.position,
+          limit: BATCH,
+          acrossTenants: true,
+        });
         if (events === undefined) {
           await this.fail(endpoint, 'its position is no longer in the log', true);
           return;

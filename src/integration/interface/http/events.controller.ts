@@ -1,3 +1,4 @@
+import { RequiresScope } from '../../../auth/requires-scope.decorator';
 import {
   Controller,
   Get,
@@ -61,6 +62,7 @@ export function clientGone(request: Request, response: Response): AbortSignal {
  * The change feed: the tenant's events in the log's gap-safe order, for clients that integrate
  * by following changes instead of polling the resources.
  */
+@RequiresScope('events:read')
 @ApiTags('events')
 @ApiProblem(500, 'Unexpected failure; details are logged, not returned.', [P.internal])
 @Controller('events')

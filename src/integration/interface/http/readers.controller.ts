@@ -1,3 +1,4 @@
+import { RequiresScope } from '../../../auth/requires-scope.decorator';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ProjectionAdmin } from '../../../event-store';
@@ -28,6 +29,7 @@ class LogReaderListDto {
 }
 
 /** Operators' view of every reader of the log (as `npm run cli -- projections status`). */
+@RequiresScope('admin')
 @ApiTags('operations')
 @ApiProblem(500, 'Unexpected failure; details are logged, not returned.', [P.internal])
 @Controller('admin/log-readers')

@@ -1,3 +1,4 @@
+import { RequiresScope } from '../../../auth/requires-scope.decorator';
 import {
   Body,
   Controller,
@@ -84,6 +85,7 @@ const URL_INVALID = {
  * Webhook endpoints of the tenant: each gets the events (of its types) from its creation on,
  * signed per Standard Webhooks, as CloudEvents, at least once and in order per stream.
  */
+@RequiresScope('webhooks:manage')
 @ApiTags('webhooks')
 @ApiProblem(500, 'Unexpected failure; details are logged, not returned.', [P.internal])
 @Controller('webhooks')
