@@ -151,9 +151,9 @@ async function followers(service: Service, prefix: string) {
 async function caughtUp(service: Service): Promise<void> {
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
-    const response = await fetch(`${service.base}/admin/log-readers`);
-    const { items } = (await response.json()) as { items: { lag: number }[] };
-    if (items.every((item) => item.lag === 0)) return;
+    const response = await fetch(`${service.base}/metrics`);
+    const lags = [...(await response.text()).matchAll(/^log_reader_lag_events\{[^}]*\} (\d+)/gm)];
+    if (lags.length > 0 && lags.every((lag) => lag[1] === '0')) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error('The readers of the log did not catch up within 3 minutes.');

@@ -29,9 +29,6 @@ const TAGS: Record<string, string> = {
   webhooks:
     'Endpoints that receive the events as signed CloudEvents (Standard Webhooks), each at ' +
     'least once and in order per stream, with their delivery attempts.',
-  operations:
-    'For operators: where every reader of the log (projections, subscriptions, the broker ' +
-    'relay, webhook endpoints) stands.',
   health:
     'Probes for a load balancer or an orchestrator. Open even when authentication is on, and ' +
     'never rate-limited.',

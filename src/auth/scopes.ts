@@ -8,7 +8,6 @@ export const SCOPES = [
   'activity:read',
   'events:read',
   'webhooks:manage',
-  'admin',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -24,5 +23,4 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'activity:read': 'Read the activity feed and daily counts.',
   'events:read': 'Follow the change feed: GET /events and its server-sent events.',
   'webhooks:manage': 'Register, change and remove webhook endpoints; see their deliveries.',
-  admin: 'Operators: every reader of the log, across tenants (GET /admin/log-readers).',
 };

@@ -16,7 +16,6 @@ import { BrokerRelaySubscription } from './infrastructure/broker/broker-relay.su
 import { NatsJetStreamBroker } from './infrastructure/broker/nats-jetstream.broker';
 import { EventsController } from './interface/http/events.controller';
 import { WebhooksController } from './interface/http/webhooks.controller';
-import { ReadersController } from './interface/http/readers.controller';
 import { WebhookStore } from './application/webhooks/webhook';
 import { WebhookAdmin } from './application/webhooks/webhook-admin';
 import { DeliveryObserver, WebhookDelivery } from './application/webhooks/webhook-delivery';
@@ -47,7 +46,7 @@ export class IntegrationModule {
     return {
       module: IntegrationModule,
       imports: [EventStoreModule, TerminusModule],
-      controllers: [EventsController, WebhooksController, ReadersController],
+      controllers: [EventsController, WebhooksController],
       providers: [
         { provide: INTEGRATION_SETTINGS, useValue: settings },
         ChangeFeed,
