@@ -24,6 +24,8 @@ export type TodoListPage = {
 export abstract class TodoReadModel {
   /** The todo; `undefined` when it never existed or was deleted. */
   abstract findById(id: string): Promise<TodoView | undefined>;
+  /** The todo's current version alone; `undefined` when it never existed or was deleted. */
+  abstract findVersion(id: string): Promise<number | undefined>;
   /** Whether the todo was deleted (its tombstone is kept, the todo is not). */
   abstract isDeleted(id: string): Promise<boolean>;
   /** Newest first (creation time, then id), optionally filtered by `completed`. */

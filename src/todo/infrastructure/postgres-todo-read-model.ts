@@ -60,6 +60,11 @@ const FIND_BY_ID: NamedStatement = {
   text: `SELECT ${TODO_COLUMNS} FROM todo_read_views WHERE id = $1`,
 };
 
+const FIND_VERSION: NamedStatement = {
+  name: 'todo_find_version',
+  text: `SELECT version FROM todo_read_views WHERE id = $1`,
+};
+
 const IS_DELETED: NamedStatement = {
   name: 'todo_is_deleted',
   text: `SELECT 1 FROM todo_tombstones WHERE id = $1`,
@@ -74,6 +79,11 @@ export class PostgresTodoReadModel extends TodoReadModel {
   async findById(id: string): Promise<TodoView | undefined> {
     const { rows } = await this.database.query<TodoRow>(FIND_BY_ID, [id]);
     return rows[0] && toView(rows[0]);
+  }
+
+  async findVersion(id: string): Promise<number | undefined> {
+    const { rows } = await this.database.query<{ version: string }>(FIND_VERSION, [id]);
+    return rows[0] && Number(rows[0].version);
   }
 
   async isDeleted(id: string): Promise<boolean> {
