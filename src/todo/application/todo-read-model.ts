@@ -1,3 +1,4 @@
+import type { JsonText } from '../../shared/application/json-text';
 import type { TodoView } from './todo-view';
 
 /**
@@ -15,7 +16,8 @@ export type TodoListFilter = {
 };
 
 export type TodoListPage = {
-  items: TodoView[];
+  /** The todos of the page, newest first, as one JSON array. */
+  items: JsonText<TodoView[]>;
   /** Position of the last item when more rows follow; absent on the last page. */
   next?: TodoListPosition;
 };

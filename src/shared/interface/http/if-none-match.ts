@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Response } from 'express';
 import { parseEntityTags } from './if-match';
 
 /**
@@ -49,4 +50,10 @@ export function weakTagOf(...parts: string[]): string {
 /** A weak entity tag with this opaque part, as sent in `ETag`. */
 export function weakEtag(opaque: string): string {
   return `W/"${opaque}"`;
+}
+
+/** Answers 304 Not Modified: no body (the `ETag` is already set). */
+export function notModified(response: Response): undefined {
+  response.status(304);
+  return undefined;
 }

@@ -34,8 +34,10 @@ import { TODO_PROBLEM_EXAMPLES as T } from './todo-problem-examples';
 import { IdempotencyKey } from '../../../shared/interface/http/idempotency-key';
 import type { IdempotencyKeyOfRequest } from '../../../shared/interface/http/idempotency-key';
 import { IfMatch, IfMatchPipe, etagOf } from '../../../shared/interface/http/if-match';
+import { sendJsonText } from '../../../shared/interface/http/json-text';
 import {
   isNotModified,
+  notModified,
   parseIfNoneMatch,
   weakEtag,
   weakTagOf,
@@ -51,7 +53,7 @@ import { GetTodoHistoryQuery } from '../../application/queries/get-todo-history.
 import { GetTodoQuery } from '../../application/queries/get-todo.query';
 import { GetTodoVersionQuery } from '../../application/queries/get-todo-version.query';
 import { ListTodosQuery } from '../../application/queries/list-todos.query';
-import type { TodoHistory, TodoList, TodoView } from '../../application/todo-view';
+import type { TodoHistory, TodoView } from '../../application/todo-view';
 import { GetTodoQueryDto } from './dto/get-todo.query.dto';
 import { ListTodosQueryDto } from './dto/list-todos.query.dto';
 import { TodoHistoryQueryDto } from './dto/todo-history.query.dto';
@@ -61,7 +63,7 @@ import {
   TodoListResponseDto,
   TodoResponseDto,
 } from './dto/todo.response.dto';
-import { nextLink, sendChanged, sendCreated, sendDeleted } from './todo-http-responses';
+import { listBody, nextLink, sendChanged, sendCreated, sendDeleted } from './todo-http-responses';
 
 const ID_PARAM = { name: 'id', format: 'uuid', description: 'The todo id.' } as const;
 
@@ -243,21 +245,10 @@ export class TodoController {
     @Query() query: ListTodosQueryDto,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<TodoList | undefined> {
+  ): Promise<string | undefined> {
     const page = await this.queries.execute(
       new ListTodosQuery({ completed: query.completed, limit: query.limit, cursor: query.cursor }),
     );
-    // The items' ids and versions determine the page, and its cursor follows from its last item
-    // and whether more follow: a tag over them is cheaper than one over the whole body.
-    const tag = weakTagOf(
-      ...page.items.map((todo) => `${todo.id}:${todo.version}`),
-      page.nextCursor ?? '',
-    );
-    response.setHeader('ETag', weakEtag(tag));
-    if (isNotModified(parseIfNoneMatch(ifNoneMatch), tag)) {
-      response.status(304);
-      return undefined;
-    }
     if (page.nextCursor !== null) {
       response.setHeader(
         'Link',
@@ -268,7 +259,11 @@ export class TodoController {
         }),
       );
     }
-    return page;
+    const body = listBody(page);
+    const tag = weakTagOf(body);
+    response.setHeader('ETag', weakEtag(tag));
+    if (isNotModified(parseIfNoneMatch(ifNoneMatch), tag)) return notModified(response);
+    return sendJsonText(response, body);
   }
 
   @Get(':id')
@@ -312,8 +307,8 @@ export class TodoController {
     if (cached) {
       const version = await this.queries.execute(new GetTodoVersionQuery(id));
       if (version !== undefined && isNotModified(cached, String(version))) {
-        response.status(304).setHeader('ETag', etagOf(version));
-        return undefined;
+        response.setHeader('ETag', etagOf(version));
+        return notModified(response);
       }
     }
     const todo = await this.queries.execute(
