@@ -8,11 +8,13 @@
  * controls back to back, at least twice. Then the open-loop phase (bench/open-loop.ts): create,
  * complete, get and list at fixed offered rates, 25/50/75 % of the service's closed-loop maximum,
  * each after pgbench `-R` at the same rate, with the service's event-loop delay during each run.
- * Then the long-stream scenarios: command latency and `?version=` reads on a 10,000-event todo
- * against a new one. Results: bench/results/latest.{json,md,svg}.
+ * Then idle-then-cold (a write burst, 35 s idle, get by id open-loop twice: the first burst after
+ * the idle spell against the next), and the long-stream scenarios: command latency and
+ * `?version=` reads on a 10,000-event todo against a new one. Results:
+ * bench/results/latest.{json,md,svg}.
  *
- * `--only long-stream` runs just the long-stream scenarios (a minute or two) and prints their
- * figures without writing the report.
+ * `--only long-stream` runs just the long-stream scenarios (a minute or two), `--only
+ * idle-then-cold` just that one; both print their figures without writing the report.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -45,8 +47,8 @@ const RESULTS = path.join(BENCH, 'results');
 
 type Options = {
   quick: boolean;
-  /** Run only this part (`long-stream`); unset: everything. */
-  only?: 'long-stream';
+  /** Run only this part (`long-stream`, `idle-then-cold`); unset: everything. */
+  only?: 'long-stream' | 'idle-then-cold';
   durationS: number;
   concurrencies: number[];
   runs: number;
@@ -68,8 +70,8 @@ function parseOptions(args: string[]): Options {
   const quick = args.includes('--quick');
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
-  if (only !== undefined && only !== 'long-stream') {
-    throw new Error(`--only takes 'long-stream', not ${String(only)}`);
+  if (only !== undefined && only !== 'long-stream' && only !== 'idle-then-cold') {
+    throw new Error(`--only takes 'long-stream' or 'idle-then-cold', not ${String(only)}`);
   }
   const parts: Pick<Options, 'only'> = only === undefined ? {} : { only };
   return quick
@@ -437,12 +439,28 @@ async function main(): Promise<void> {
       return;
     }
 
+    const random = (n: number) => 1 + Math.floor(Math.random() * n);
+    const createHttp: HttpScenario = {
+      method: 'POST',
+      path: () => '/todos',
+      body: () => '{"title":"buy milk"}',
+    };
+    const getHttp: HttpScenario = { method: 'GET', path: () => `/todos/${todoId(random(pool))}` };
+
+    if (options.only === 'idle-then-cold') {
+      // The maximum the rate is half of, measured as the closed-loop scenario measures it.
+      await http(service.baseUrl, getHttp, 8, options.quick ? 1 : 3);
+      const max = await http(service.baseUrl, getHttp, 32, options.durationS);
+      await measureIdleThenCold(service.baseUrl, createHttp, getHttp, max.throughput, options);
+      log('Only the idle-then-cold scenario ran: no report written.');
+      return;
+    }
+
     // Page 50 of the open todos, by the service's own cursor when it has one.
     const cursorPage = await findPage50(service.baseUrl, dbUrl);
 
     let renameCounter = 0;
     let completeNext = pool + 1;
-    const random = (n: number) => 1 + Math.floor(Math.random() * n);
     const scenarios: {
       name: string;
       script: string;
@@ -459,7 +477,7 @@ async function main(): Promise<void> {
         name: 'create',
         script: 'create.sql',
         variables: () => ({}),
-        http: { method: 'POST', path: () => '/todos', body: () => '{"title":"buy milk"}' },
+        http: createHttp,
         floor: true,
         openLoop: true,
       },
@@ -487,7 +505,7 @@ async function main(): Promise<void> {
         name: 'get by id',
         script: 'getbyid.sql',
         variables: () => ({ pool }),
-        http: { method: 'GET', path: () => `/todos/${todoId(random(pool))}` },
+        http: getHttp,
         floor: true,
         control: true,
         openLoop: true,
@@ -628,8 +646,8 @@ async function main(): Promise<void> {
     );
     const idleThenCold = await measureIdleThenCold(
       service.baseUrl,
-      scenarios.find((scenario) => scenario.name === 'create')!.http,
-      scenarios.find((scenario) => scenario.name === 'get by id')!.http,
+      createHttp,
+      getHttp,
       results.find((r) => r.scenario === 'get by id' && r.concurrency === 32)?.serviceRps,
       options,
     );
