@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Response } from 'express';
 import { parseEntityTags } from './if-match';
 
@@ -37,14 +37,12 @@ export function isNotModified(
 }
 
 /**
- * The opaque part of a weak entity tag for a representation built from `parts` (its body, or what
- * determines it): equal parts, equal tag. Weak, because it vouches for equivalent content, not
- * for identical bytes (RFC 9110 §8.8.1).
+ * The opaque part of a weak entity tag for a representation with this body: equal bodies, equal
+ * tags. Weak, because it vouches for equivalent content, not for identical bytes (RFC 9110
+ * §8.8.1). A one-shot hash: no hash object per response.
  */
-export function weakTagOf(...parts: string[]): string {
-  const hash = createHash('sha1');
-  for (const part of parts) hash.update(part).update('\0');
-  return hash.digest('base64url').slice(0, 22);
+export function weakTagOf(body: string): string {
+  return hash('sha1', body, 'base64url').slice(0, 22);
 }
 
 /** A weak entity tag with this opaque part, as sent in `ETag`. */
