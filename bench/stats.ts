@@ -64,7 +64,8 @@ export function prometheusBuckets(
   label?: string,
 ): Map<number, number> {
   const buckets = new Map<number, number>();
-  const pattern = new RegExp(`^${name}_bucket\\{(?:.*,)?le="([^"]+)"\\} (\\S+)$`);
+  // `le` anywhere among the labels: prom-client writes it first, others last.
+  const pattern = new RegExp(`^${name}_bucket\\{(?:[^}]*,)?le="([^"]+)"(?:,[^}]*)?\\} (\\S+)$`);
   for (const line of text.split('\n')) {
     if (label !== undefined && !line.includes(label)) continue;
     const match = pattern.exec(line.trim());
