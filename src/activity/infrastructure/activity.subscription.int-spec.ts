@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { openDatabase, testDatabaseUrl } from '../../../test/support/database';
 import type { PositionedEvent, SqlTransaction, SubscriptionRegistry } from '../../event-store';
+import { TENANT_SETTING, WORKER_ROLE } from '../../database/tenancy';
 import type { ConsumedTodoEvent } from '../application/todo-events.contract';
 import { ActivitySubscription } from './activity.subscription';
 
@@ -18,6 +19,9 @@ describe('ActivitySubscription (one statement per batch)', () => {
     runner = new Client({ connectionString: testDatabaseUrl() });
     await runner.connect();
     await runner.query('BEGIN');
+    // As the subscription runs: the worker role, under the tenant of the events (a fresh one).
+    await runner.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
+    await runner.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [tenant]);
     tx = {
       query: async <Row>(sql: string | { text: string }, parameters?: readonly unknown[]) => {
         const text = typeof sql === 'string' ? sql : sql.text;
@@ -35,6 +39,7 @@ describe('ActivitySubscription (one statement per batch)', () => {
     await runner.end();
   });
 
+  const tenant = `activity-${randomUUID()}`;
   let position = 9_000_000_000;
   function event(
     data: ConsumedTodoEvent,
@@ -43,6 +48,7 @@ describe('ActivitySubscription (one statement per batch)', () => {
     position += 1;
     return {
       ...data,
+      tenantId: tenant,
       streamId,
       streamType: 'todo',
       sequence: 1,

@@ -1,5 +1,10 @@
 import { ActivityTables1764230600001 } from './1764230600001-activity-tables';
 import { ActivityReopenDelete1764230900002 } from './1764230900002-activity-reopen-delete';
+import { ActivityTenants1764231000002 } from './1764231000002-activity-tenants';
 
 /** The activity module's tables. */
-export const ACTIVITY_MIGRATIONS = [ActivityTables1764230600001, ActivityReopenDelete1764230900002];
+export const ACTIVITY_MIGRATIONS = [
+  ActivityTables1764230600001,
+  ActivityReopenDelete1764230900002,
+  ActivityTenants1764231000002,
+];

@@ -1,3 +1,4 @@
+import { RequiresScope } from '../../../auth/requires-scope.decorator';
 import {
   Body,
   Controller,
@@ -178,6 +179,7 @@ export class TodoController {
     private readonly queries: QueryBus,
   ) {}
 
+  @RequiresScope('todos:write')
   @Post()
   @ApiOperation({
     summary: 'Create a todo',
@@ -220,6 +222,7 @@ export class TodoController {
     return sendCreated(response, result);
   }
 
+  @RequiresScope('todos:read')
   @Get()
   @ApiOperation({
     summary: 'List todos, newest first, a page at a time',
@@ -266,6 +269,7 @@ export class TodoController {
     return sendJsonText(response, body);
   }
 
+  @RequiresScope('todos:read')
   @Get(':id')
   @ApiOperation({
     summary: 'Get a todo, now or at an earlier version',
@@ -320,6 +324,7 @@ export class TodoController {
     return todo;
   }
 
+  @RequiresScope('todos:read')
   @Get(':id/events')
   @ApiOperation({
     summary: "A todo's history: its events in order, a page at a time",
@@ -351,6 +356,7 @@ export class TodoController {
     return page;
   }
 
+  @RequiresScope('todos:write')
   @Patch(':id')
   @ApiOperation({
     summary: "Change a todo's title",
@@ -392,6 +398,7 @@ export class TodoController {
     return sendChanged(response, result);
   }
 
+  @RequiresScope('todos:write')
   @Post(':id/complete')
   @ApiOperation({
     summary: 'Complete a todo',
@@ -415,6 +422,7 @@ export class TodoController {
     return sendChanged(response, result);
   }
 
+  @RequiresScope('todos:write')
   @Post(':id/reopen')
   @ApiOperation({ summary: 'Reopen a completed todo', description: 'It can be changed again.' })
   @STATUS_CHANGE
@@ -435,6 +443,7 @@ export class TodoController {
     return sendChanged(response, result);
   }
 
+  @RequiresScope('todos:write')
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
