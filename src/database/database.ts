@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Pool, escapeLiteral } from 'pg';
 import type { PoolClient } from 'pg';
 import type { DatabaseOptions } from './database.options';
@@ -30,6 +31,12 @@ export interface Connection extends Queryable {
 export type PoolUsage = { total: number; idle: number; waiting: number };
 
 /**
+ * One lending of a pooled connection: how long the borrower waited for it, and whether a new
+ * connection had to be opened for it (then the wait is mostly the time to connect).
+ */
+export type PoolAcquisition = { waitSeconds: number; opened: boolean };
+
+/**
  * The process's one way to PostgreSQL at run time: a single connection pool behind a small
  * interface. Its connections act as the runtime role (see `tenancy.ts`), and every statement
  * made while a tenant scope is active runs in a transaction that names that tenant: a plain
@@ -55,12 +62,20 @@ export abstract class Database implements Queryable {
   abstract withConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T>;
 
   abstract usage(): PoolUsage;
+
+  /** Calls `listener` each time a connection is lent (for every statement and transaction). */
+  abstract onAcquire(listener: (acquisition: PoolAcquisition) => void): void;
 }
 
 /** `Database` on a node-postgres pool. */
 export class PgDatabase extends Database {
+  private readonly listeners: ((acquisition: PoolAcquisition) => void)[] = [];
+  /** Connections opened but not lent yet: the pool opens one for a borrower, then lends it. */
+  private readonly opened = new WeakSet<PoolClient>();
+
   private constructor(private readonly pool: Pool) {
     super();
+    pool.on('connect', (client) => this.opened.add(client));
   }
 
   /**
@@ -83,6 +98,10 @@ export class PgDatabase extends Database {
       // the API reports as 503 instead of holding a request (and a pooled connection) forever.
       statement_timeout: options.statementTimeoutMs ?? 0,
       lock_timeout: options.lockTimeoutMs ?? 0,
+      // Connections stay open while idle (a fixed-size pool). Closed after 10 s idle, as the
+      // driver does by default, a quiet spell left none, and the first burst after it waited
+      // while they were all opened again and every named statement was prepared anew on each.
+      idleTimeoutMillis: 0,
     });
     // An idle connection that the server drops must not crash the process; the pool discards it.
     pool.on('error', () => undefined);
@@ -93,7 +112,9 @@ export class PgDatabase extends Database {
     statement: Statement,
     values: readonly unknown[] = [],
   ): Promise<QueryResult<Row>> {
-    if (currentTenantScope()?.tenant === undefined) return run<Row>(this.pool, statement, values);
+    if (currentTenantScope()?.tenant === undefined) {
+      return this.lend((client) => run<Row>(client, statement, values));
+    }
     return this.transaction((transaction) => transaction.query<Row>(statement, values));
   }
 
@@ -126,6 +147,10 @@ export class PgDatabase extends Database {
     };
   }
 
+  onAcquire(listener: (acquisition: PoolAcquisition) => void): void {
+    this.listeners.push(listener);
+  }
+
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
@@ -135,7 +160,13 @@ export class PgDatabase extends Database {
    * `work` discarded it (a connection that could not be cleaned up is closed instead).
    */
   private async lend<T>(work: (client: PoolClient, discard: () => void) => Promise<T>): Promise<T> {
+    const started = performance.now();
     const client = await this.pool.connect();
+    const acquisition = {
+      waitSeconds: (performance.now() - started) / 1000,
+      opened: this.opened.delete(client),
+    };
+    for (const listener of this.listeners) listener(acquisition);
     // The pool listens for errors only on idle connections. Without a listener of our own, a
     // connection lost between two statements would crash the process with an unhandled 'error'.
     let lost: Error | boolean | undefined;
@@ -151,7 +182,7 @@ export class PgDatabase extends Database {
 }
 
 async function run<Row>(
-  target: Pool | PoolClient,
+  target: PoolClient,
   statement: Statement,
   values: readonly unknown[],
 ): Promise<QueryResult<Row>> {
