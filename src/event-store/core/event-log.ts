@@ -31,9 +31,10 @@ export type EventLogQuery = {
 // The place in the log's order of the event at position $1 (nothing when there is none), or
 // the start of the log for 0.
 const START = `WITH start AS (
-    SELECT transaction_id, global_position FROM events WHERE global_position = $1 AND $1 > 0
+    SELECT transaction_id, global_position FROM events
+    WHERE global_position = $1::bigint AND $1::bigint > 0
     UNION ALL
-    SELECT '0'::xid8, 0 WHERE $1 = 0
+    SELECT '0'::xid8, 0 WHERE $1::bigint = 0
   )`;
 
 // One statement: the reader's position is turned into its place in the log's order (positions
@@ -52,13 +53,13 @@ const READ: NamedStatement = {
       AND ($2::text[] IS NULL OR event_type = ANY($2::text[]))
       AND ($3::text[] IS NULL OR stream_type = ANY($3::text[]))
     ORDER BY transaction_id, global_position
-    LIMIT $4
+    LIMIT $4::int
   ) e ON true`,
 };
 
 const AT: NamedStatement = {
   name: 'event_log_at',
-  text: `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = $1`,
+  text: `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = $1::bigint`,
 };
 
 // The oldest event not yet complete-and-visible is what a reader at the horizon waits for; the
@@ -81,7 +82,7 @@ const LAG: NamedStatement = {
     WHERE (transaction_id, global_position) > (start.transaction_id, start.global_position)
       AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY transaction_id, global_position
-    LIMIT $2
+    LIMIT $2::int
   ) e ON true`,
 };
 

@@ -107,13 +107,13 @@ export class PostgresWebhookStore extends WebhookStore {
       `UPDATE integration_webhooks SET
          url = COALESCE($3, url),
          description = COALESCE($4, description),
-         event_types = COALESCE($5, event_types),
-         enabled = COALESCE($6, enabled),
-         disabled_reason = CASE WHEN $6 IS NULL THEN disabled_reason
-                                WHEN $6 THEN NULL ELSE 'disabled by its owner' END,
-         attempts = CASE WHEN $6 THEN 0 ELSE attempts END,
-         failing_since = CASE WHEN $6 THEN NULL ELSE failing_since END,
-         next_attempt_at = CASE WHEN $6 THEN NULL ELSE next_attempt_at END,
+         event_types = COALESCE($5::text[], event_types),
+         enabled = COALESCE($6::boolean, enabled),
+         disabled_reason = CASE WHEN $6::boolean IS NULL THEN disabled_reason
+                                WHEN $6::boolean THEN NULL ELSE 'disabled by its owner' END,
+         attempts = CASE WHEN $6::boolean THEN 0 ELSE attempts END,
+         failing_since = CASE WHEN $6::boolean THEN NULL ELSE failing_since END,
+         next_attempt_at = CASE WHEN $6::boolean THEN NULL ELSE next_attempt_at END,
          updated_at = now()
        WHERE tenant_id = $1 AND id = $2 RETURNING ${WEBHOOK_COLUMNS}`,
       [
@@ -245,7 +245,7 @@ export class PostgresWebhookStore extends WebhookStore {
     failure: { attempts: number; failingSince: Date; retryAt: Date; disabledReason?: string },
   ): Promise<void> {
     await this.asWorker(
-      `UPDATE integration_webhooks SET attempts = $3, failing_since = $4, next_attempt_at = $5,
+      `UPDATE integration_webhooks SET attempts = $3, failing_since = $4::timestamptz, next_attempt_at = $5::timestamptz,
          enabled = enabled AND $6::text IS NULL, disabled_reason = COALESCE($6, disabled_reason),
          lease_owner = NULL, lease_until = NULL, updated_at = now()
        WHERE id = $1 AND lease_owner = $2`,
