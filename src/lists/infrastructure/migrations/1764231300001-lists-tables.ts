@@ -1,0 +1,58 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The list views. `lists_views` and `lists_items` are kept by the inline projection `lists` in
+ * each list append's transaction; `lists_todo_cards` by the subscription `lists_todos` from the
+ * todo streams. No foreign keys between them: each projection is rebuilt on its own.
+ */
+export class ListsTables1764231300001 implements MigrationInterface {
+  name = 'ListsTables1764231300001';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE IF NOT EXISTS lists_views (
+        id UUID PRIMARY KEY,
+        name TEXT NOT NULL,
+        archived BOOLEAN NOT NULL DEFAULT FALSE,
+        version BIGINT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+      )`);
+    await runner.query(`
+      CREATE INDEX IF NOT EXISTS lists_views_created_idx
+      ON lists_views (created_at DESC, id DESC)`);
+    await runner.query(`
+      CREATE INDEX IF NOT EXISTS lists_views_archived_created_idx
+      ON lists_views (archived, created_at DESC, id DESC)`);
+    // One row per todo in a list. position: the sequence of the event that added it, so the
+    // order is the order of adding. todo_*: the todo as the list saw it when adding it, shown
+    // until lists_todo_cards knows a newer version of the todo.
+    await runner.query(`
+      CREATE TABLE IF NOT EXISTS lists_items (
+        list_id UUID NOT NULL,
+        todo_id UUID NOT NULL,
+        position BIGINT NOT NULL,
+        todo_title TEXT NOT NULL,
+        todo_completed BOOLEAN NOT NULL,
+        todo_version BIGINT NOT NULL,
+        PRIMARY KEY (list_id, todo_id)
+      )`);
+    await runner.query(`
+      CREATE INDEX IF NOT EXISTS lists_items_position_idx ON lists_items (list_id, position)`);
+    // Every todo as the todo streams last said: what a list shows of its todos.
+    await runner.query(`
+      CREATE TABLE IF NOT EXISTS lists_todo_cards (
+        todo_id UUID PRIMARY KEY,
+        title TEXT NOT NULL,
+        completed BOOLEAN NOT NULL,
+        deleted BOOLEAN NOT NULL,
+        version BIGINT NOT NULL
+      )`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE IF EXISTS lists_todo_cards`);
+    await runner.query(`DROP TABLE IF EXISTS lists_items`);
+    await runner.query(`DROP TABLE IF EXISTS lists_views`);
+  }
+}
