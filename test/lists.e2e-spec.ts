@@ -304,4 +304,23 @@ describe('Todo lists over HTTP (e2e)', () => {
     );
     expect(rows).toEqual([{ stream_type: 'list', event_type: 'ListCreated' }]);
   });
+
+  it('the activity feed shows list events', async () => {
+    const list = await createList('Activity list');
+    const todo = await createTodo('in activity');
+    await add(list.id, todo).expect(200);
+    await request(http).post(`/lists/${list.id}/archive`).expect(200);
+    const items = await waitFor('the list changes in the feed', async () => {
+      const response = await request(http).get('/activity/feed?limit=100').expect(200);
+      const ours = (response.body as { items: { listId?: string }[] }).items.filter(
+        (item) => item.listId === list.id,
+      );
+      return ours.length === 3 ? ours : undefined;
+    });
+    expect(items).toMatchObject([
+      { change: 'list-archived', listId: list.id },
+      { change: 'list-todo-added', listId: list.id, todoId: todo },
+      { change: 'list-created', listId: list.id, title: 'Activity list' },
+    ]);
+  });
 });
