@@ -8,7 +8,11 @@
  * controls back to back, at least twice. Then the open-loop phase (bench/open-loop.ts): create,
  * complete, get and list at fixed offered rates, 25/50/75 % of the service's closed-loop maximum,
  * each after pgbench `-R` at the same rate, with the service's event-loop delay during each run.
- * Results: bench/results/latest.{json,md,svg}.
+ * Then the long-stream scenarios: command latency and `?version=` reads on a 10,000-event todo
+ * against a new one. Results: bench/results/latest.{json,md,svg}.
+ *
+ * `--only long-stream` runs just the long-stream scenarios (a minute or two) and prints their
+ * figures without writing the report.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -33,6 +37,8 @@ const RESULTS = path.join(BENCH, 'results');
 
 type Options = {
   quick: boolean;
+  /** Run only this part (`long-stream`); unset: everything. */
+  only?: 'long-stream';
   durationS: number;
   concurrencies: number[];
   runs: number;
@@ -48,9 +54,16 @@ type Options = {
 
 function parseOptions(args: string[]): Options {
   const quick = args.includes('--quick');
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+  if (only !== undefined && only !== 'long-stream') {
+    throw new Error(`--only takes 'long-stream', not ${String(only)}`);
+  }
+  const parts: Pick<Options, 'only'> = only === undefined ? {} : { only };
   return quick
     ? {
         quick,
+        ...parts,
         durationS: 2,
         concurrencies: [32],
         runs: 2,
@@ -63,6 +76,7 @@ function parseOptions(args: string[]): Options {
       }
     : {
         quick,
+        ...parts,
         durationS: 10,
         concurrencies: [1, 8, 32],
         runs: 2,
@@ -398,6 +412,13 @@ async function main(): Promise<void> {
     log('Waiting for the subscriptions to catch up on the prepared events...');
     await waitForSubscriptions(dbUrl);
 
+    if (options.only === 'long-stream') {
+      const longStream = await measureLongStream(service.baseUrl, dbUrl, options, pool);
+      logLongStream(longStream);
+      log('Only the long-stream scenarios ran: no report written.');
+      return;
+    }
+
     // Page 50 of the open todos, by the service's own cursor when it has one.
     const cursorPage = await findPage50(service.baseUrl, dbUrl);
 
@@ -594,10 +615,7 @@ async function main(): Promise<void> {
     }
 
     const longStream = await measureLongStream(service.baseUrl, dbUrl, options, pool);
-    log(
-      `command latency: ${options.longStreamEvents}-event todo p50 ${longStream.longP50.toFixed(2)} ms vs 1-event todo ` +
-        `${longStream.shortP50.toFixed(2)} ms (×${longStream.ratio.toFixed(2)})`,
-    );
+    logLongStream(longStream);
     const contention = await measureContention(service.baseUrl, options);
     log(
       `blind writes: ${contention.succeeded}/${contention.sent} of ${contention.writers} concurrent PATCHes per round answered 2xx ` +
@@ -850,13 +868,71 @@ async function measureLongStream(baseUrl: string, dbUrl: string, options: Option
   }
   const longP50 = median(long);
   const shortP50 = median(short);
+  const versionReads = await measureVersionReads(baseUrl, longId, options, pool);
   return {
     events: options.longStreamEvents,
     samples: options.longStreamSamples,
     longP50,
     shortP50,
     ratio: longP50 / shortP50,
+    versionReads,
   };
+}
+
+/**
+ * `GET /todos/:id?version=N` on the long todo against a new todo's `?version=1`, interleaved on
+ * one connection. N is the long todo's latest version: the renames before wrote snapshots, so
+ * the read folds from the nearest one at or below N. Also timed, not a goal: N = the last
+ * version inserted without snapshots, which has none at or below it and folds every event from
+ * the first (streams written before snapshots existed; see docs/extending.md).
+ */
+async function measureVersionReads(
+  baseUrl: string,
+  longId: string,
+  options: Options,
+  pool: number,
+) {
+  const head = (await fetchJson(`${baseUrl}/todos/${longId}`)).body as { version: number };
+  const time = async (id: string, version: number) => {
+    const startedAt = performance.now();
+    const response = await fetch(`${baseUrl}/todos/${id}?version=${version}`);
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`?version= read returned ${response.status}`);
+    return performance.now() - startedAt;
+  };
+  const long: number[] = [];
+  const unsnapshotted: number[] = [];
+  const short: number[] = [];
+  for (let i = 0; i < options.longStreamSamples; i++) {
+    long.push(await time(longId, head.version));
+    unsnapshotted.push(await time(longId, options.longStreamEvents));
+    short.push(await time(todoId(1 + ((i * 7919) % pool)), 1));
+  }
+  const longP50 = median(long);
+  const shortP50 = median(short);
+  const unsnapshottedP50 = median(unsnapshotted);
+  return {
+    version: head.version,
+    longP50,
+    shortP50,
+    ratio: longP50 / shortP50,
+    unsnapshottedVersion: options.longStreamEvents,
+    unsnapshottedP50,
+    unsnapshottedRatio: unsnapshottedP50 / shortP50,
+  };
+}
+
+function logLongStream(longStream: Awaited<ReturnType<typeof measureLongStream>>): void {
+  const v = longStream.versionReads;
+  log(
+    `command latency: ${longStream.events}-event todo p50 ${longStream.longP50.toFixed(2)} ms vs 1-event todo ` +
+      `${longStream.shortP50.toFixed(2)} ms (×${longStream.ratio.toFixed(2)})`,
+  );
+  log(
+    `?version= reads: ${longStream.events}-event todo at version ${v.version} p50 ${v.longP50.toFixed(2)} ms vs ` +
+      `new todo at version 1 ${v.shortP50.toFixed(2)} ms (×${v.ratio.toFixed(2)}); at version ` +
+      `${v.unsnapshottedVersion}, before its first snapshot, ${v.unsnapshottedP50.toFixed(2)} ms (×${v.unsnapshottedRatio.toFixed(2)})`,
+  );
 }
 
 /**
@@ -952,6 +1028,13 @@ function goals(report: Report): { path: string; goal: string; value: string; met
     goal: '≤ 2× the latency of a new todo',
     value: `×${report.longStream.ratio.toFixed(2)}`,
     met: report.longStream.ratio <= 2,
+  });
+  const versionReads = report.longStream.versionReads;
+  rows.push({
+    path: `\`?version=${versionReads.version}\` on a todo with ${report.longStream.events} events`,
+    goal: '≤ 2× `?version=1` on a new todo',
+    value: `×${versionReads.ratio.toFixed(2)}`,
+    met: versionReads.ratio <= 2,
   });
   const c = report.contention;
   rows.push({
@@ -1072,6 +1155,12 @@ function writeReport(report: Report, options: Options): void {
     `Command latency (PATCH, 1 connection, ${report.longStream.samples} samples each, interleaved): ` +
       `${report.longStream.events}-event todo p50 ${f(report.longStream.longP50, 2)} ms, 1-event todo p50 ${f(report.longStream.shortP50, 2)} ms ` +
       `(×${f(report.longStream.ratio, 2)}).`,
+    '',
+    `Past-version reads (GET ?version=, 1 connection, ${report.longStream.samples} samples each, interleaved): ` +
+      `${report.longStream.events}-event todo at version ${report.longStream.versionReads.version} p50 ${f(report.longStream.versionReads.longP50, 2)} ms, ` +
+      `new todo at version 1 p50 ${f(report.longStream.versionReads.shortP50, 2)} ms (×${f(report.longStream.versionReads.ratio, 2)}); ` +
+      `at version ${report.longStream.versionReads.unsnapshottedVersion} (written before snapshots, none at or below it) ` +
+      `p50 ${f(report.longStream.versionReads.unsnapshottedP50, 2)} ms (×${f(report.longStream.versionReads.unsnapshottedRatio, 2)}).`,
     '',
     `Blind writes (${report.contention.writers} concurrent PATCHes without If-Match on one todo, ${report.contention.rounds} rounds): ` +
       `${report.contention.succeeded}/${report.contention.sent} answered 2xx, ${report.contention.busy} × 503, ${report.contention.other} other, ` +

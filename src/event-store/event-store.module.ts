@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { DeciderCommandHandler } from './commands/command-handler';
 import { COMMAND_SETTINGS } from './commands/command-settings';
+import { DeciderCommandBusHandler } from './commands/decider-command';
 import type { CommandSettings } from './commands/command-settings';
 import { IdempotencyKeyCleanup } from './commands/idempotency/idempotency-key-cleanup';
 import { IdempotencyStore } from './commands/idempotency/idempotency-store';
@@ -19,10 +20,13 @@ import { UpcasterRegistry } from './core/upcaster';
 
 /**
  * The event store as a Nest module. It needs `Database` and the database options in the
- * application's container (provided by the database module) and exports the `EventStore`
- * port, the registries where modules add inline projections, subscriptions and upcasters, and
- * `ProjectionAdmin` for operations. Import it in every module that uses it; Nest shares one
- * instance, so every module registers into the same registries.
+ * application's container (provided by the database module), and a `CommandEnvironment` (the
+ * clock, ids and request metadata of commands). It exports the `EventStore` port, the generic
+ * command path (`DeciderCommandHandler`; every `DeciderCommand` sent through the CommandBus
+ * reaches it through `DeciderCommandBusHandler`), the registries where modules add inline
+ * projections, subscriptions and upcasters, and `ProjectionAdmin` for operations. Import it in
+ * every module that uses it; Nest shares one instance, so every module registers into the same
+ * registries.
  */
 @Module({
   providers: [
@@ -34,6 +38,7 @@ import { UpcasterRegistry } from './core/upcaster';
     ProjectionAdmin,
     { provide: IdempotencyStore, useClass: PostgresIdempotencyStore },
     DeciderCommandHandler,
+    DeciderCommandBusHandler,
     StateReader,
     IdempotencyKeyCleanup,
   ],

@@ -51,6 +51,12 @@ export type { Decider } from './commands/decider';
 export { fold } from './commands/decider';
 export { DeciderCommandHandler } from './commands/command-handler';
 export type { CommandResult, HandleOptions } from './commands/command-handler';
+export {
+  CommandEnvironment,
+  DeciderCommand,
+  DeciderCommandBusHandler,
+} from './commands/decider-command';
+export type { DeciderCommandOptions, DomainCommandInput } from './commands/decider-command';
 export { StateReader } from './commands/state-reader';
 export type { LoadedState } from './commands/state-loader';
 export { COMMAND_SETTINGS, DEFAULT_COMMAND_SETTINGS } from './commands/command-settings';

@@ -3,14 +3,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '../event-store';
 import { TodoListCursor } from '../todo/application/queries/todo-list-cursor';
 import { AddTodoToListHandler } from './application/commands/add-todo-to-list';
-import { ArchiveListHandler } from './application/commands/archive-list';
-import { CreateListHandler } from './application/commands/create-list';
-import { RemoveTodoFromListHandler } from './application/commands/remove-todo-from-list';
-import { RenameListHandler } from './application/commands/rename-list';
 import { ListReadModel } from './application/list-read-model';
-import { ListWriter } from './application/list-writer';
 import { GetListHandler } from './application/queries/get-list';
 import { ListListsHandler } from './application/queries/list-lists';
+import { ShowWrittenListHandler } from './application/queries/show-written-list';
 import { ArchivePolicy } from './infrastructure/archive.policy';
 import { ListViewsProjection } from './infrastructure/list-views.projection';
 import { PostgresListReadModel } from './infrastructure/postgres-list-read-model';
@@ -27,13 +23,11 @@ import { ListController } from './interface/http/list.controller';
   imports: [CqrsModule, EventStoreModule],
   controllers: [ListController],
   providers: [
-    ListWriter,
-    CreateListHandler,
-    RenameListHandler,
+    // The other list commands run on the event store's generic handler; this one asks the
+    // todo module first whether the todo exists.
     AddTodoToListHandler,
-    RemoveTodoFromListHandler,
-    ArchiveListHandler,
     GetListHandler,
+    ShowWrittenListHandler,
     ListListsHandler,
     TodoListCursor,
     ListViewsProjection,

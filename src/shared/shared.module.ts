@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
+import { CommandEnvironment } from '../event-store';
 import { Clock, SystemClock } from './application/clock';
+import { ServiceCommandEnvironment } from './application/command-metadata';
 import { IdGenerator, UuidV4Generator } from './application/id-generator';
 import { DEFAULT_WRITE_SETTINGS, WriteSettings } from './application/write-settings';
 
@@ -15,8 +17,9 @@ export class SharedModule {
         { provide: Clock, useClass: SystemClock },
         { provide: IdGenerator, useClass: UuidV4Generator },
         { provide: WriteSettings, useValue: { ...DEFAULT_WRITE_SETTINGS, ...settings } },
+        { provide: CommandEnvironment, useClass: ServiceCommandEnvironment },
       ],
-      exports: [Clock, IdGenerator, WriteSettings],
+      exports: [Clock, IdGenerator, WriteSettings, CommandEnvironment],
     };
   }
 }

@@ -1,11 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '../event-store';
-import { ChangeTitleHandler } from './application/commands/change-title';
-import { CompleteTodoHandler } from './application/commands/complete-todo';
-import { CreateTodoHandler } from './application/commands/create-todo';
-import { DeleteTodoHandler } from './application/commands/delete-todo';
-import { ReopenTodoHandler } from './application/commands/reopen-todo';
 import { GetTodoAtVersionHandler } from './application/queries/get-todo-at-version.handler';
 import { GetTodoHistoryHandler } from './application/queries/get-todo-history.handler';
 import { GetTodoHandler } from './application/queries/get-todo.handler';
@@ -20,11 +15,6 @@ import { TodoController } from './interface/http/todo.controller';
   imports: [CqrsModule, EventStoreModule],
   controllers: [TodoController],
   providers: [
-    CreateTodoHandler,
-    ChangeTitleHandler,
-    CompleteTodoHandler,
-    ReopenTodoHandler,
-    DeleteTodoHandler,
     GetTodoHandler,
     GetTodoAtVersionHandler,
     GetTodoHistoryHandler,

@@ -1,8 +1,6 @@
 import type { Decider } from '../../event-store';
 import { decide, evolve, initialList } from '../domain/list';
-import type { TodoList } from '../domain/list';
-import type { ListCommand } from '../domain/list.commands';
-import type { ListEvent } from '../domain/list.events';
+import type { ListCommand, ListEvent, TodoList } from '../domain/list';
 
 /**
  * The list aggregate as the event store's generic command handler runs it, on streams of type

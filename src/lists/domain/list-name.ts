@@ -1,5 +1,5 @@
+import { DomainError } from '../../shared/domain/domain-error';
 import { normalizeSingleLineText } from '../../shared/domain/display-text';
-import { ListNameInvalidError } from './list.errors';
 
 export const NAME_MAX_LENGTH = 100;
 
@@ -8,6 +8,15 @@ export const NAME_RULE =
   `The same hygiene as todo titles: normalised to Unicode NFC and trimmed; 1..${NAME_MAX_LENGTH} ` +
   'characters (code points) with at least one visible character; no control and no ' +
   'bidirectional formatting characters.';
+
+export class ListNameInvalidError extends DomainError {
+  readonly code = 'LIST_NAME_INVALID';
+  readonly kind = 'invalid';
+
+  constructor(reason: string) {
+    super(`Name is invalid: ${reason}.`, { field: 'name', reason });
+  }
+}
 
 /** Returns the name as it will be stored (see `NAME_RULE`). Throws `ListNameInvalidError`. */
 export function normalizeListName(raw: string): string {

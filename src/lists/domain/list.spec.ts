@@ -1,14 +1,17 @@
 import { deciderSpecification } from '../../../test/support/decider-specification';
-import { MAX_TODOS_PER_LIST, decide, evolve, initialList } from './list';
-import type { ListCommand } from './list.commands';
 import {
   ListAlreadyExistsError,
   ListArchivedError,
   ListFullError,
-  ListNameInvalidError,
   ListNotFoundError,
-} from './list.errors';
-import type { ListEvent, ListTodoAdded } from './list.events';
+  MAX_TODOS_PER_LIST,
+  decide,
+  evolve,
+  initialList,
+} from './list';
+import type { ListCommand } from './list';
+import { ListNameInvalidError } from './list-name';
+import type { ListEvent, ListTodoAdded } from './list';
 
 const given = deciderSpecification({ decide, evolve, initialState: initialList });
 

@@ -1,8 +1,8 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { PositionedEvent } from '../../event-store';
 import { CompleteTodoCommand } from '../../todo/application/commands/complete-todo';
-import { TodoAlreadyCompletedError, TodoDeletedError } from '../../todo/domain/todo.errors';
-import type { ListArchived } from '../domain/list.events';
+import { TodoAlreadyCompletedError, TodoDeletedError } from '../../todo/domain/todo';
+import type { ListArchived } from '../domain/list';
 import { ArchivePolicy, archiveCompletionKey } from './archive.policy';
 
 const LIST = '0f8e4c1a-7d2b-4e5f-9a3c-6b1d2e3f4a5b';

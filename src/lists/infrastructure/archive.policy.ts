@@ -10,8 +10,8 @@ import {
   TodoAlreadyCompletedError,
   TodoDeletedError,
   TodoNotFoundError,
-} from '../../todo/domain/todo.errors';
-import type { ListArchived } from '../domain/list.events';
+} from '../../todo/domain/todo';
+import type { ListArchived } from '../domain/list';
 
 /** The idempotency key of completing `todoId` because of the archive event `eventId`. */
 export function archiveCompletionKey(eventId: string, todoId: string): string {

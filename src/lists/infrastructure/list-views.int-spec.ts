@@ -117,7 +117,9 @@ describe('list views over list and todo streams (the whole app)', () => {
     const held = (await commands.execute(new CreateTodoCommand('held back'))).state;
     const other = (await commands.execute(new CreateTodoCommand('other'))).state;
     if (held.status === 'Initial' || other.status === 'Initial') throw new Error('not created');
-    const list = (await commands.execute(new CreateListCommand('Gap'))).view;
+    const list = {
+      id: (await commands.execute(new CreateListCommand('Gap'))).newEvents[0]!.streamId,
+    };
     await commands.execute(new AddTodoToListCommand(list.id, held.id));
     await commands.execute(new AddTodoToListCommand(list.id, other.id));
 
@@ -191,7 +193,9 @@ describe('list views rebuilt with projections rebuild (a database of its own)', 
     }
     const lists: string[] = [];
     for (let i = 0; i < 3; i++)
-      lists.push((await commands.execute(new CreateListCommand(`list ${i}`))).view.id);
+      lists.push(
+        (await commands.execute(new CreateListCommand(`list ${i}`))).newEvents[0]!.streamId,
+      );
     for (const [i, todo] of todos.entries()) {
       await commands.execute(new AddTodoToListCommand(lists[i % 3]!, todo));
       await commands.execute(new AddTodoToListCommand(lists[(i + 1) % 3]!, todo));

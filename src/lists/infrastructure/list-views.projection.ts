@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { InlineProjectionRegistry } from '../../event-store';
 import type { InlineProjection, RecordedEvent, SqlTransaction } from '../../event-store';
-import { LIST_EVENT_TYPES } from '../domain/list.events';
-import type { ListEvent } from '../domain/list.events';
+import { LIST_EVENT_TYPES } from '../domain/list';
+import type { ListEvent } from '../domain/list';
 
 /**
  * Keeps `lists_views` and `lists_items` in step with the list streams, inside the appending

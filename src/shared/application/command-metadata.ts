@@ -1,5 +1,8 @@
+import { Injectable } from '@nestjs/common';
+import { CommandEnvironment } from '../../event-store';
 import type { EventMetadata } from '../../event-store';
-import type { IdGenerator } from './id-generator';
+import { Clock } from './clock';
+import { IdGenerator } from './id-generator';
 import { currentRequestContext } from './request-context';
 
 /**
@@ -21,4 +24,27 @@ export function commandMetadata(commandType: string, ids: IdGenerator): EventMet
         }
       : {}),
   };
+}
+
+/** The clock, ids and request metadata every command of the generic command path runs with. */
+@Injectable()
+export class ServiceCommandEnvironment extends CommandEnvironment {
+  constructor(
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {
+    super();
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  newId(): string {
+    return this.ids.newId();
+  }
+
+  metadata(commandType: string): EventMetadata {
+    return commandMetadata(commandType, this.ids);
+  }
 }

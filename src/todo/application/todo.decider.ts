@@ -1,8 +1,8 @@
 import type { Decider } from '../../event-store';
 import { decide, evolve, initialTodo } from '../domain/todo';
 import type { Todo } from '../domain/todo';
-import type { TodoCommand } from '../domain/todo.commands';
-import type { TodoEvent } from '../domain/todo.events';
+import type { TodoCommand } from '../domain/todo';
+import type { TodoEvent } from '../domain/todo';
 
 /**
  * The todo aggregate as the event store's generic command handler runs it. A snapshot every

@@ -1,5 +1,5 @@
 import { normalizeSingleLineText } from '../../shared/domain/display-text';
-import { TodoTitleInvalidError } from './todo.errors';
+import { DomainError } from '../../shared/domain/domain-error';
 
 export const TITLE_MAX_LENGTH = 200;
 
@@ -18,4 +18,14 @@ export function normalizeTitle(raw: string): string {
   const result = normalizeSingleLineText(raw, { maxLength: TITLE_MAX_LENGTH });
   if (!result.ok) throw new TodoTitleInvalidError(result.reason);
   return result.text;
+}
+
+/** A title that breaks the title rule; the title rule and its error live together. */
+export class TodoTitleInvalidError extends DomainError {
+  readonly code = 'TODO_TITLE_INVALID';
+  readonly kind = 'invalid';
+
+  constructor(reason: string) {
+    super(`Title is invalid: ${reason}.`, { field: 'title', reason });
+  }
 }

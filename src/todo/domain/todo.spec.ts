@@ -1,21 +1,24 @@
 import { deciderSpecification } from '../../../test/support/decider-specification';
-import { decide, evolve, initialTodo, rehydrate } from './todo';
-import type { TodoCommand } from './todo.commands';
 import {
   TodoAlreadyCompletedError,
   TodoAlreadyExistsError,
   TodoDeletedError,
   TodoNotCompletedError,
   TodoNotFoundError,
-  TodoTitleInvalidError,
-} from './todo.errors';
+  decide,
+  evolve,
+  initialTodo,
+  rehydrate,
+} from './todo';
 import type {
+  TodoCommand,
   TodoCompleted,
   TodoCreated,
   TodoDeleted,
   TodoReopened,
   TodoTitleChanged,
-} from './todo.events';
+} from './todo';
+import { TodoTitleInvalidError } from './todo-title';
 
 const given = deciderSpecification({ decide, evolve, initialState: initialTodo });
 

@@ -3,8 +3,8 @@ import type { OnModuleInit } from '@nestjs/common';
 import { InlineProjectionRegistry } from '../../event-store';
 import type { InlineProjection, RecordedEvent, SqlTransaction } from '../../event-store';
 import type { NamedStatement } from '../../database/database';
-import { TODO_EVENT_TYPES } from '../domain/todo.events';
-import type { TodoEvent } from '../domain/todo.events';
+import { TODO_EVENT_TYPES } from '../domain/todo';
+import type { TodoEvent } from '../domain/todo';
 
 // Named: they run in every append, so each connection prepares them once.
 const INSERT: NamedStatement = {

@@ -1,18 +1,39 @@
-import { Command, CommandHandler, QueryBus } from '@nestjs/cqrs';
+import { Command, CommandBus, CommandHandler, QueryBus } from '@nestjs/cqrs';
 import type { ICommandHandler } from '@nestjs/cqrs';
+import type { DomainCommandInput } from '../../../event-store';
 import { GetTodoQuery } from '../../../todo/application/queries/get-todo.query';
-import { TodoDeletedError, TodoNotFoundError } from '../../../todo/domain/todo.errors';
-import type { ListWriteOptions } from '../list-write';
-import { ListWriter } from '../list-writer';
-import type { ListWriteOutcome } from '../list-writer';
+import { TodoDeletedError, TodoNotFoundError } from '../../../todo/domain/todo';
+import type { AddTodoToList, SeenTodo } from '../../domain/list';
+import { ListWrite } from '../list-write';
+import type { ListWriteOptions, ListWriteResult } from '../list-write';
 
-export class AddTodoToListCommand extends Command<ListWriteOutcome> {
+/** Add a todo that exists to a list: what callers send. */
+export class AddTodoToListCommand extends Command<ListWriteResult> {
   constructor(
     readonly listId: string,
     readonly todoId: string,
     readonly options: ListWriteOptions = {},
   ) {
     super();
+  }
+}
+
+/** The append itself, once the todo was found: on the generic command path. */
+export class AddSeenTodoToListCommand extends ListWrite {
+  constructor(
+    readonly listId: string,
+    readonly todoId: string,
+    readonly todo: SeenTodo,
+    options: ListWriteOptions = {},
+  ) {
+    super(listId, options);
+  }
+
+  toDomainCommand({ now }: DomainCommandInput): AddTodoToList {
+    return {
+      type: 'AddTodoToList',
+      data: { listId: this.listId, todoId: this.todoId, todo: this.todo, now },
+    };
   }
 }
 
@@ -25,29 +46,18 @@ export class AddTodoToListCommand extends Command<ListWriteOutcome> {
 @CommandHandler(AddTodoToListCommand)
 export class AddTodoToListHandler implements ICommandHandler<
   AddTodoToListCommand,
-  ListWriteOutcome
+  ListWriteResult
 > {
   constructor(
-    private readonly lists: ListWriter,
+    private readonly commands: CommandBus,
     private readonly queries: QueryBus,
   ) {}
 
-  async execute({ listId, todoId, options }: AddTodoToListCommand): Promise<ListWriteOutcome> {
+  async execute({ listId, todoId, options }: AddTodoToListCommand): Promise<ListWriteResult> {
     const todo = await this.queries.execute(new GetTodoQuery(todoId)).catch((error: unknown) => {
       throw error instanceof TodoDeletedError ? new TodoNotFoundError(todoId) : error;
     });
-    return this.lists.write(
-      listId,
-      {
-        type: 'AddTodoToList',
-        data: {
-          listId,
-          todoId,
-          todo: { title: todo.title, completed: todo.completed, version: todo.version },
-          now: this.lists.now(),
-        },
-      },
-      options,
-    );
+    const seen = { title: todo.title, completed: todo.completed, version: todo.version };
+    return this.commands.execute(new AddSeenTodoToListCommand(listId, todoId, seen, options));
   }
 }

@@ -1,29 +1,22 @@
-import { Command, CommandHandler } from '@nestjs/cqrs';
-import type { ICommandHandler } from '@nestjs/cqrs';
+import type { DomainCommandInput } from '../../../event-store';
+import type { ArchiveList } from '../../domain/list';
+import { ListWrite } from '../list-write';
 import type { ListWriteOptions } from '../list-write';
-import { ListWriter } from '../list-writer';
-import type { ListWriteOutcome } from '../list-writer';
 
-export class ArchiveListCommand extends Command<ListWriteOutcome> {
+export class ArchiveListCommand extends ListWrite {
   constructor(
     readonly listId: string,
     /** Then complete every open todo of the list (a policy, after this command's commit). */
     readonly completeOpenTodos: boolean,
-    readonly options: ListWriteOptions = {},
+    options: ListWriteOptions = {},
   ) {
-    super();
+    super(listId, options);
   }
-}
 
-@CommandHandler(ArchiveListCommand)
-export class ArchiveListHandler implements ICommandHandler<ArchiveListCommand, ListWriteOutcome> {
-  constructor(private readonly lists: ListWriter) {}
-
-  execute({ listId, completeOpenTodos, options }: ArchiveListCommand): Promise<ListWriteOutcome> {
-    return this.lists.write(
-      listId,
-      { type: 'ArchiveList', data: { listId, completeOpenTodos, now: this.lists.now() } },
-      options,
-    );
+  toDomainCommand({ now }: DomainCommandInput): ArchiveList {
+    return {
+      type: 'ArchiveList',
+      data: { listId: this.listId, completeOpenTodos: this.completeOpenTodos, now },
+    };
   }
 }

@@ -1,29 +1,18 @@
-import { Command, CommandHandler } from '@nestjs/cqrs';
-import type { ICommandHandler } from '@nestjs/cqrs';
-import type { IdempotencyRequest } from '../../../event-store';
-import { ListWriter } from '../list-writer';
-import type { ListWriteOutcome } from '../list-writer';
+import type { DomainCommandInput, IdempotencyRequest } from '../../../event-store';
+import type { CreateList } from '../../domain/list';
+import { ListWrite } from '../list-write';
 
-export class CreateListCommand extends Command<ListWriteOutcome> {
+export class CreateListCommand extends ListWrite {
   constructor(
     readonly name: string,
     /** Run at most once for this key; a retry gets the first run's result. */
     readonly idempotency?: IdempotencyRequest,
   ) {
-    super();
+    // No id: the list gets a fresh one.
+    super(undefined, { idempotency });
   }
-}
 
-@CommandHandler(CreateListCommand)
-export class CreateListHandler implements ICommandHandler<CreateListCommand, ListWriteOutcome> {
-  constructor(private readonly lists: ListWriter) {}
-
-  execute({ name, idempotency }: CreateListCommand): Promise<ListWriteOutcome> {
-    const listId = this.lists.newId();
-    return this.lists.write(
-      listId,
-      { type: 'CreateList', data: { listId, name, now: this.lists.now() } },
-      { idempotency, newStream: true },
-    );
+  toDomainCommand({ streamId, now }: DomainCommandInput): CreateList {
+    return { type: 'CreateList', data: { listId: streamId, name: this.name, now } };
   }
 }

@@ -1,31 +1,18 @@
-import { Command, CommandHandler } from '@nestjs/cqrs';
-import type { ICommandHandler } from '@nestjs/cqrs';
+import type { DomainCommandInput } from '../../../event-store';
+import type { RemoveTodoFromList } from '../../domain/list';
+import { ListWrite } from '../list-write';
 import type { ListWriteOptions } from '../list-write';
-import { ListWriter } from '../list-writer';
-import type { ListWriteOutcome } from '../list-writer';
 
-export class RemoveTodoFromListCommand extends Command<ListWriteOutcome> {
+export class RemoveTodoFromListCommand extends ListWrite {
   constructor(
     readonly listId: string,
     readonly todoId: string,
-    readonly options: ListWriteOptions = {},
+    options: ListWriteOptions = {},
   ) {
-    super();
+    super(listId, options);
   }
-}
 
-@CommandHandler(RemoveTodoFromListCommand)
-export class RemoveTodoFromListHandler implements ICommandHandler<
-  RemoveTodoFromListCommand,
-  ListWriteOutcome
-> {
-  constructor(private readonly lists: ListWriter) {}
-
-  execute({ listId, todoId, options }: RemoveTodoFromListCommand): Promise<ListWriteOutcome> {
-    return this.lists.write(
-      listId,
-      { type: 'RemoveTodoFromList', data: { listId, todoId, now: this.lists.now() } },
-      options,
-    );
+  toDomainCommand({ now }: DomainCommandInput): RemoveTodoFromList {
+    return { type: 'RemoveTodoFromList', data: { listId: this.listId, todoId: this.todoId, now } };
   }
 }

@@ -1,28 +1,18 @@
-import { Command, CommandHandler } from '@nestjs/cqrs';
-import type { ICommandHandler } from '@nestjs/cqrs';
+import type { DomainCommandInput } from '../../../event-store';
+import type { RenameList } from '../../domain/list';
+import { ListWrite } from '../list-write';
 import type { ListWriteOptions } from '../list-write';
-import { ListWriter } from '../list-writer';
-import type { ListWriteOutcome } from '../list-writer';
 
-export class RenameListCommand extends Command<ListWriteOutcome> {
+export class RenameListCommand extends ListWrite {
   constructor(
     readonly listId: string,
     readonly name: string,
-    readonly options: ListWriteOptions = {},
+    options: ListWriteOptions = {},
   ) {
-    super();
+    super(listId, options);
   }
-}
 
-@CommandHandler(RenameListCommand)
-export class RenameListHandler implements ICommandHandler<RenameListCommand, ListWriteOutcome> {
-  constructor(private readonly lists: ListWriter) {}
-
-  execute({ listId, name, options }: RenameListCommand): Promise<ListWriteOutcome> {
-    return this.lists.write(
-      listId,
-      { type: 'RenameList', data: { listId, name, now: this.lists.now() } },
-      options,
-    );
+  toDomainCommand({ now }: DomainCommandInput): RenameList {
+    return { type: 'RenameList', data: { listId: this.listId, name: this.name, now } };
   }
 }

@@ -1,6 +1,6 @@
 import { Query, QueryHandler } from '@nestjs/cqrs';
 import type { IQueryHandler } from '@nestjs/cqrs';
-import { ListNotFoundError } from '../../domain/list.errors';
+import { ListNotFoundError } from '../../domain/list';
 import { ListReadModel } from '../list-read-model';
 import type { ListView } from '../list-view';
 

@@ -13,7 +13,9 @@ import {
   ListListsQuery,
 } from '../../application/queries/list-lists';
 import type { ListPage, ListSummary, ListView } from '../../application/list-view';
-import type { ListWriteOutcome } from '../../application/list-writer';
+import { ShowWrittenListQuery } from '../../application/queries/show-written-list';
+import type { ListWriteResult } from '../../application/list-write';
+import type { Buses } from '../../../todo/interface/cli/todo.cli';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -36,14 +38,19 @@ function limit(value: string): number {
  */
 export function registerListCommands(program: Command, run: RunWithBuses): void {
   const lists = program.command('lists').description('Manage todo lists.');
-  const written = ({ view }: ListWriteOutcome, json: boolean) => printList(view, json);
+  // A write prints the list it left, as HTTP answers it.
+  const write = (send: (buses: Buses) => Promise<ListWriteResult>) =>
+    run(async (buses) => {
+      const result = await send(buses);
+      return buses.queries.execute(new ShowWrittenListQuery(result));
+    }, printList);
 
   lists
     .command('create')
     .description('Create an empty list and print it.')
     .argument('<name>', 'the name (1..100 characters)')
     .action((name: string) =>
-      run(({ commands }) => commands.execute(new CreateListCommand(name)), written),
+      write(({ commands }) => commands.execute(new CreateListCommand(name))),
     );
 
   lists
@@ -52,7 +59,7 @@ export function registerListCommands(program: Command, run: RunWithBuses): void 
     .argument('<id>', 'the list id (UUID)', uuid)
     .argument('<name>', 'the new name (1..100 characters)')
     .action((id: string, name: string) =>
-      run(({ commands }) => commands.execute(new RenameListCommand(id, name)), written),
+      write(({ commands }) => commands.execute(new RenameListCommand(id, name))),
     );
 
   lists
@@ -61,7 +68,7 @@ export function registerListCommands(program: Command, run: RunWithBuses): void 
     .argument('<id>', 'the list id (UUID)', uuid)
     .argument('<todo-id>', 'the todo id (UUID); the todo must exist', uuid)
     .action((id: string, todoId: string) =>
-      run(({ commands }) => commands.execute(new AddTodoToListCommand(id, todoId)), written),
+      write(({ commands }) => commands.execute(new AddTodoToListCommand(id, todoId))),
     );
 
   lists
@@ -70,7 +77,7 @@ export function registerListCommands(program: Command, run: RunWithBuses): void 
     .argument('<id>', 'the list id (UUID)', uuid)
     .argument('<todo-id>', 'the todo id (UUID)', uuid)
     .action((id: string, todoId: string) =>
-      run(({ commands }) => commands.execute(new RemoveTodoFromListCommand(id, todoId)), written),
+      write(({ commands }) => commands.execute(new RemoveTodoFromListCommand(id, todoId))),
     );
 
   lists
@@ -82,10 +89,8 @@ export function registerListCommands(program: Command, run: RunWithBuses): void 
       'then complete every open todo of the list (done by the running service, shortly after)',
     )
     .action((id: string, options: { completeOpenTodos?: boolean }) =>
-      run(
-        ({ commands }) =>
-          commands.execute(new ArchiveListCommand(id, options.completeOpenTodos === true)),
-        written,
+      write(({ commands }) =>
+        commands.execute(new ArchiveListCommand(id, options.completeOpenTodos === true)),
       ),
     );
 

@@ -44,6 +44,8 @@ import { RemoveTodoFromListCommand } from '../../application/commands/remove-tod
 import { RenameListCommand } from '../../application/commands/rename-list';
 import { GetListQuery } from '../../application/queries/get-list';
 import { ListListsQuery } from '../../application/queries/list-lists';
+import { ShowWrittenListQuery } from '../../application/queries/show-written-list';
+import type { ListWriteResult } from '../../application/list-write';
 import type { ListPage, ListView } from '../../application/list-view';
 import { AddTodoDto } from './dto/add-todo.dto';
 import { ArchiveListDto } from './dto/archive-list.dto';
@@ -134,9 +136,9 @@ export class ListController {
     @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ListView> {
-    return sendCreated(
+    return this.sendCreated(
       response,
-      await this.commands.execute(new CreateListCommand(body.name, idempotency)),
+      this.commands.execute(new CreateListCommand(body.name, idempotency)),
     );
   }
 
@@ -213,9 +215,9 @@ export class ListController {
     @IfMatch(IfMatchPipe) expectedVersions: readonly number[] | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ListView> {
-    return sendChanged(
+    return this.sendChanged(
       response,
-      await this.commands.execute(new RenameListCommand(id, body.name, { expectedVersions })),
+      this.commands.execute(new RenameListCommand(id, body.name, { expectedVersions })),
     );
   }
 
@@ -247,9 +249,9 @@ export class ListController {
     @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ListView> {
-    return sendChanged(
+    return this.sendChanged(
       response,
-      await this.commands.execute(
+      this.commands.execute(
         new AddTodoToListCommand(id, body.todoId, { expectedVersions, idempotency }),
       ),
     );
@@ -277,9 +279,9 @@ export class ListController {
     @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ListView> {
-    return sendChanged(
+    return this.sendChanged(
       response,
-      await this.commands.execute(
+      this.commands.execute(
         new RemoveTodoFromListCommand(id, todoId, { expectedVersions, idempotency }),
       ),
     );
@@ -310,14 +312,32 @@ export class ListController {
     @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ListView> {
-    return sendChanged(
+    return this.sendChanged(
       response,
-      await this.commands.execute(
+      this.commands.execute(
         new ArchiveListCommand(id, body.completeOpenTodos === true, {
           expectedVersions,
           idempotency,
         }),
       ),
+    );
+  }
+
+  private async sendCreated(response: Response, write: Promise<ListWriteResult>) {
+    const result = await write;
+    return sendCreated(
+      response,
+      result,
+      await this.queries.execute(new ShowWrittenListQuery(result)),
+    );
+  }
+
+  private async sendChanged(response: Response, write: Promise<ListWriteResult>) {
+    const result = await write;
+    return sendChanged(
+      response,
+      result,
+      await this.queries.execute(new ShowWrittenListQuery(result)),
     );
   }
 }

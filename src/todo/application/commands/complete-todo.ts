@@ -1,35 +1,17 @@
-import { Command, CommandHandler } from '@nestjs/cqrs';
-import type { ICommandHandler } from '@nestjs/cqrs';
-import { DeciderCommandHandler } from '../../../event-store';
-import { Clock } from '../../../shared/application/clock';
-import { commandMetadata } from '../../../shared/application/command-metadata';
-import { IdGenerator } from '../../../shared/application/id-generator';
-import { todoDecider } from '../todo.decider';
-import type { TodoWriteOptions, TodoWriteResult } from '../todo-write';
+import type { DomainCommandInput } from '../../../event-store';
+import type { CompleteTodo } from '../../domain/todo';
+import { TodoWrite } from '../todo-write';
+import type { TodoWriteOptions } from '../todo-write';
 
-export class CompleteTodoCommand extends Command<TodoWriteResult> {
+export class CompleteTodoCommand extends TodoWrite {
   constructor(
     readonly todoId: string,
-    readonly options: TodoWriteOptions = {},
+    options: TodoWriteOptions = {},
   ) {
-    super();
+    super(todoId, options);
   }
-}
 
-@CommandHandler(CompleteTodoCommand)
-export class CompleteTodoHandler implements ICommandHandler<CompleteTodoCommand, TodoWriteResult> {
-  constructor(
-    private readonly commands: DeciderCommandHandler,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-  ) {}
-
-  execute({ todoId, options }: CompleteTodoCommand): Promise<TodoWriteResult> {
-    return this.commands.handle(
-      todoDecider,
-      todoId,
-      { type: 'CompleteTodo', data: { todoId, now: this.clock.now() } },
-      { ...options, metadata: commandMetadata('CompleteTodo', this.ids) },
-    );
+  toDomainCommand({ now }: DomainCommandInput): CompleteTodo {
+    return { type: 'CompleteTodo', data: { todoId: this.todoId, now } };
   }
 }

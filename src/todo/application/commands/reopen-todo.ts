@@ -1,35 +1,17 @@
-import { Command, CommandHandler } from '@nestjs/cqrs';
-import type { ICommandHandler } from '@nestjs/cqrs';
-import { DeciderCommandHandler } from '../../../event-store';
-import { Clock } from '../../../shared/application/clock';
-import { commandMetadata } from '../../../shared/application/command-metadata';
-import { IdGenerator } from '../../../shared/application/id-generator';
-import { todoDecider } from '../todo.decider';
-import type { TodoWriteOptions, TodoWriteResult } from '../todo-write';
+import type { DomainCommandInput } from '../../../event-store';
+import type { ReopenTodo } from '../../domain/todo';
+import { TodoWrite } from '../todo-write';
+import type { TodoWriteOptions } from '../todo-write';
 
-export class ReopenTodoCommand extends Command<TodoWriteResult> {
+export class ReopenTodoCommand extends TodoWrite {
   constructor(
     readonly todoId: string,
-    readonly options: TodoWriteOptions = {},
+    options: TodoWriteOptions = {},
   ) {
-    super();
+    super(todoId, options);
   }
-}
 
-@CommandHandler(ReopenTodoCommand)
-export class ReopenTodoHandler implements ICommandHandler<ReopenTodoCommand, TodoWriteResult> {
-  constructor(
-    private readonly commands: DeciderCommandHandler,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-  ) {}
-
-  execute({ todoId, options }: ReopenTodoCommand): Promise<TodoWriteResult> {
-    return this.commands.handle(
-      todoDecider,
-      todoId,
-      { type: 'ReopenTodo', data: { todoId, now: this.clock.now() } },
-      { ...options, metadata: commandMetadata('ReopenTodo', this.ids) },
-    );
+  toDomainCommand({ now }: DomainCommandInput): ReopenTodo {
+    return { type: 'ReopenTodo', data: { todoId: this.todoId, now } };
   }
 }

@@ -1,11 +1,7 @@
 import { QueryHandler } from '@nestjs/cqrs';
 import type { IQueryHandler } from '@nestjs/cqrs';
 import { StateReader } from '../../../event-store';
-import {
-  TodoDeletedError,
-  TodoNotFoundError,
-  TodoVersionNotFoundError,
-} from '../../domain/todo.errors';
+import { TodoDeletedError, TodoNotFoundError, TodoVersionNotFoundError } from '../../domain/todo';
 import { todoDecider } from '../todo.decider';
 import { toTodoView } from '../todo-view';
 import type { TodoView } from '../todo-view';

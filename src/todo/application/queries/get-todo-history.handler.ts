@@ -1,7 +1,7 @@
 import { QueryHandler } from '@nestjs/cqrs';
 import type { IQueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '../../../event-store';
-import { TodoNotFoundError } from '../../domain/todo.errors';
+import { TodoNotFoundError } from '../../domain/todo';
 import type { TodoHistory } from '../todo-view';
 import { GetTodoHistoryQuery, HISTORY_LIMIT_MAX } from './get-todo-history.query';
 

@@ -1,6 +1,6 @@
 import { QueryHandler } from '@nestjs/cqrs';
 import type { IQueryHandler } from '@nestjs/cqrs';
-import { TodoDeletedError, TodoNotFoundError } from '../../domain/todo.errors';
+import { TodoDeletedError, TodoNotFoundError } from '../../domain/todo';
 import { TodoReadModel } from '../todo-read-model';
 import type { TodoView } from '../todo-view';
 import { GetTodoQuery } from './get-todo.query';
