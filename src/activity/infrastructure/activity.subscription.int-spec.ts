@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { openDatabase, testDatabaseUrl } from '../../../test/support/database';
+import type { Client } from 'pg';
+import { openDatabase } from '../../../test/support/database';
+import { rolledBackTransaction } from '../../../test/support/rolled-back-transaction';
 import type { PositionedEvent, SqlTransaction, SubscriptionRegistry } from '../../event-store';
 import type { ConsumedTodoEvent } from '../application/todo-events.contract';
 import { ActivitySubscription } from './activity.subscription';
@@ -14,26 +15,14 @@ describe('ActivitySubscription (one statement per batch)', () => {
   // Migrated as the service does it.
   beforeAll(async () => (await openDatabase()).close());
 
+  let end: () => Promise<void>;
+
   beforeEach(async () => {
-    runner = new Client({ connectionString: testDatabaseUrl() });
-    await runner.connect();
-    await runner.query('BEGIN');
-    tx = {
-      query: async <Row>(sql: string | { text: string }, parameters?: readonly unknown[]) => {
-        const text = typeof sql === 'string' ? sql : sql.text;
-        const result = await runner.query<Row & Record<string, unknown>>(text, [
-          ...(parameters ?? []),
-        ]);
-        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-      },
-    };
+    ({ tx, connection: runner, end } = await rolledBackTransaction());
   });
 
-  afterEach(async () => {
-    // Each test sees only its own rows: nothing it writes outlives it.
-    await runner.query('ROLLBACK');
-    await runner.end();
-  });
+  // Each test sees only its own rows: nothing it writes outlives it.
+  afterEach(() => end());
 
   let position = 9_000_000_000;
   function event(

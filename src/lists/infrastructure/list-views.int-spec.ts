@@ -6,6 +6,7 @@ import { startTestApp } from '../../../test/support/app';
 import { createScratchDatabase, databaseOf, testDatabaseUrl } from '../../../test/support/database';
 import type { TestDatabase } from '../../../test/support/database';
 import { pause, waitFor } from '../../../test/support/wait-for';
+import { rolledBackTransaction } from '../../../test/support/rolled-back-transaction';
 import { ProjectionAdmin } from '../../event-store';
 import type { PositionedEvent, SqlTransaction, SubscriptionRegistry } from '../../event-store';
 import { ChangeTitleCommand } from '../../todo/application/commands/change-title';
@@ -25,31 +26,19 @@ import { TodoCardsSubscription } from './todo-cards.subscription';
 jest.setTimeout(120_000);
 
 describe('lists_todos subscription: one statement per batch', () => {
-  let runner: Client;
   let tx: SqlTransaction;
   const subscription = new TodoCardsSubscription({} as SubscriptionRegistry);
 
   beforeAll(async () => (await startTestApp()).close());
 
+  let end: () => Promise<void>;
+
   beforeEach(async () => {
-    runner = new Client({ connectionString: testDatabaseUrl() });
-    await runner.connect();
-    await runner.query('BEGIN');
-    tx = {
-      query: async <Row>(sql: string | { text: string }, parameters?: readonly unknown[]) => {
-        const text = typeof sql === 'string' ? sql : sql.text;
-        const result = await runner.query<Row & Record<string, unknown>>(text, [
-          ...(parameters ?? []),
-        ]);
-        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-      },
-    };
+    ({ tx, end } = await rolledBackTransaction());
   });
 
-  afterEach(async () => {
-    await runner.query('ROLLBACK');
-    await runner.end();
-  });
+  // Each test sees only its own rows: nothing it writes outlives it.
+  afterEach(() => end());
 
   let position = 8_000_000_000;
   const event = (

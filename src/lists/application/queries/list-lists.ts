@@ -1,11 +1,16 @@
 import { Query, QueryHandler } from '@nestjs/cqrs';
 import type { IQueryHandler } from '@nestjs/cqrs';
 import { TodoListCursor } from '../../../todo/application/queries/todo-list-cursor';
+import {
+  LIST_LIMIT_DEFAULT as LISTS_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX as LISTS_LIMIT_MAX,
+} from '../../../todo/application/queries/list-todos.query';
 import { ListReadModel } from '../list-read-model';
 import type { ListPage } from '../list-view';
 
-export const LISTS_LIMIT_DEFAULT = 20;
-export const LISTS_LIMIT_MAX = 100;
+// Pages of lists are as long as pages of todos.
+export { LIST_LIMIT_DEFAULT as LISTS_LIMIT_DEFAULT } from '../../../todo/application/queries/list-todos.query';
+export { LIST_LIMIT_MAX as LISTS_LIMIT_MAX } from '../../../todo/application/queries/list-todos.query';
 
 export class ListListsQuery extends Query<ListPage> {
   constructor(

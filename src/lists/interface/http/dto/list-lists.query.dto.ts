@@ -1,10 +1,10 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsDecimalInteger } from '../../../../shared/interface/http/validation';
-import { LISTS_LIMIT_DEFAULT, LISTS_LIMIT_MAX } from '../../../application/queries/list-lists';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { ListTodosQueryDto } from '../../../../todo/interface/http/dto/list-todos.query.dto';
 
-export class ListListsQueryDto {
+/** A page of lists: `limit` and `cursor` exactly as for todos, and an `archived` filter. */
+export class ListListsQueryDto extends PickType(ListTodosQueryDto, ['limit', 'cursor'] as const) {
   @ApiPropertyOptional({
     description: 'Only archived (true) or active (false) lists.',
     type: Boolean,
@@ -16,25 +16,4 @@ export class ListListsQueryDto {
   )
   @IsBoolean({ message: 'archived must be true or false' })
   archived?: boolean;
-
-  @ApiPropertyOptional({
-    description: 'Page size.',
-    minimum: 1,
-    maximum: LISTS_LIMIT_MAX,
-    default: LISTS_LIMIT_DEFAULT,
-    type: 'integer',
-  })
-  @IsOptional()
-  @IsDecimalInteger(1, LISTS_LIMIT_MAX)
-  limit?: number;
-
-  @ApiPropertyOptional({
-    description:
-      'Opaque: the `nextCursor` of the previous page (also in its `Link: <…>; rel="next"`).',
-    type: String,
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
-  cursor?: string;
 }
