@@ -44,16 +44,20 @@ export class ListViewsProjection implements InlineProjection<ListEvent>, OnModul
         await tx.query(
           `INSERT INTO lists_items
              (list_id, todo_id, position, todo_title, todo_completed, todo_version)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
+           VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (list_id, todo_id) DO UPDATE
+           SET position = EXCLUDED.position, todo_title = EXCLUDED.todo_title,
+               todo_completed = EXCLUDED.todo_completed, todo_version = EXCLUDED.todo_version,
+               removed = FALSE`,
           [listId, todoId, sequence, todo.title, todo.completed, todo.version],
         );
         return this.touch(tx, event, addedAt);
       }
       case 'ListTodoRemoved':
-        await tx.query(`DELETE FROM lists_items WHERE list_id = $1 AND todo_id = $2`, [
-          listId,
-          event.data.todoId,
-        ]);
+        await tx.query(
+          `UPDATE lists_items SET removed = TRUE WHERE list_id = $1 AND todo_id = $2`,
+          [listId, event.data.todoId],
+        );
         return this.touch(tx, event, event.data.removedAt);
       case 'ListArchived':
         return this.touch(tx, event, event.data.archivedAt, { archived: true });

@@ -43,12 +43,13 @@ const TODOS_OF_LIST: NamedStatement = {
   name: 'lists_todos_of_list',
   text: `SELECT item.todo_id AS id, ${SHOWN}
          FROM lists_items item LEFT JOIN lists_todo_cards card ON card.todo_id = item.todo_id
-         WHERE item.list_id = $1 AND ${VISIBLE}
+         WHERE item.list_id = $1 AND NOT item.removed AND ${VISIBLE}
          ORDER BY item.position`,
 };
 
-// For answering a write: the todos the list held at some version, in that order. One removed
-// since (an idempotent replay) is no longer in lists_items; the card then tells about it.
+// For answering a write: the todos the list held at some version, in that order, also those
+// removed since (an idempotent replay answers the list as it was); a todo without a row here
+// (not expected) is shown as its card says.
 const TODOS_BY_IDS: NamedStatement = {
   name: 'lists_todos_by_ids',
   text: `SELECT wanted.id,
@@ -74,7 +75,7 @@ const page = (filter: string): string =>
                                         THEN card.completed ELSE item.todo_completed END)::int
               AS completed
      FROM lists_items item LEFT JOIN lists_todo_cards card ON card.todo_id = item.todo_id
-     WHERE item.list_id = v.id AND ${VISIBLE}
+     WHERE item.list_id = v.id AND NOT item.removed AND ${VISIBLE}
    ) counts
    WHERE ${filter}
    ORDER BY v.created_at DESC, v.id DESC LIMIT $1`;

@@ -24,9 +24,10 @@ export class ListsTables1764231300001 implements MigrationInterface {
     await runner.query(`
       CREATE INDEX IF NOT EXISTS lists_views_archived_created_idx
       ON lists_views (archived, created_at DESC, id DESC)`);
-    // One row per todo in a list. position: the sequence of the event that added it, so the
-    // order is the order of adding. todo_*: the todo as the list saw it when adding it, shown
-    // until lists_todo_cards knows a newer version of the todo.
+    // One row per todo that was ever in a list. position: the sequence of the event that added
+    // it, so the order is the order of adding. todo_*: the todo as the list saw it when adding
+    // it, shown until lists_todo_cards knows a newer version of the todo. A removed todo's row
+    // stays (removed): the answer to a replayed add still finds what the list saw.
     await runner.query(`
       CREATE TABLE IF NOT EXISTS lists_items (
         list_id UUID NOT NULL,
@@ -35,6 +36,7 @@ export class ListsTables1764231300001 implements MigrationInterface {
         todo_title TEXT NOT NULL,
         todo_completed BOOLEAN NOT NULL,
         todo_version BIGINT NOT NULL,
+        removed BOOLEAN NOT NULL DEFAULT FALSE,
         PRIMARY KEY (list_id, todo_id)
       )`);
     await runner.query(`
