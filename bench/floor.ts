@@ -51,9 +51,10 @@ class FloorController {
   /** bench/pgbench/getbyid.sql. */
   @Get(':id')
   async get(@Param('id') id: string) {
-    const { rows } = await this.pool.query(`SELECT ${COLUMNS} FROM todo_read_views WHERE id = $1`, [
-      id,
-    ]);
+    const { rows } = await this.pool.query(
+      `SELECT ${COLUMNS} FROM todo_read_views WHERE tenant_id = current_setting('todo.tenant') AND id = $1`,
+      [id],
+    );
     if (!rows[0]) throw new NotFoundException();
     return rows[0] as unknown;
   }
@@ -62,7 +63,7 @@ class FloorController {
   @Get()
   async list() {
     const { rows } = await this.pool.query(
-      `SELECT ${COLUMNS} FROM todo_read_views WHERE completed = false
+      `SELECT ${COLUMNS} FROM todo_read_views WHERE tenant_id = current_setting('todo.tenant') AND completed = false
        ORDER BY created_at DESC, id DESC LIMIT 50`,
     );
     return { items: rows as unknown[] };

@@ -368,6 +368,10 @@ async function fetchJson(
 }
 
 async function main(): Promise<void> {
+  // The preparation, pgbench and the floor write the tenant tables as the owner, outside the
+  // service: their sessions name the default tenant, which the tables' tenant_id defaults read
+  // (the service sets its tenant per transaction and overrides these connection options).
+  process.env.PGOPTIONS = '-c todo.tenant=default';
   const options = parseOptions(process.argv.slice(2));
   const started = Date.now();
   if (spawnSync('pgbench', ['--version']).status !== 0) {

@@ -4,6 +4,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { Authenticator } from './auth/authenticator';
 import { IS_PUBLIC } from './auth/public.decorator';
+import { REQUIRED_SCOPE } from './auth/requires-scope.decorator';
+import { SCOPE_DESCRIPTIONS } from './auth/scopes';
 import {
   NO_DATABASE,
   addServiceWideResponses,
@@ -49,6 +51,12 @@ export function createApiDocument(
   settings: ApiDocumentSettings,
 ): OpenAPIObject {
   const schemes = app.get(Authenticator).schemes;
+  const tenantClaim = app.get(Authenticator).tenantClaim;
+  const scopeDescription =
+    'each operation lists the scope it needs (403 insufficient-scope without it): ' +
+    Object.entries(SCOPE_DESCRIPTIONS)
+      .map(([scope, description]) => `\`${scope}\` (${description})`)
+      .join(', ');
   const builder = new DocumentBuilder()
     .setTitle('Todo service')
     .setDescription(
@@ -63,12 +71,28 @@ export function createApiDocument(
   for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
   if (schemes.bearer) {
     builder
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: `A JWT naming its tenant in the ${tenantClaim} claim and its scopes in \`scope\` (space-separated) or \`scp\`; ${scopeDescription}`,
+        },
+        'bearer',
+      )
       .addSecurityRequirements('bearer');
   }
   if (schemes.apiKey) {
     builder
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'apiKey')
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description: `A key with a tenant and scopes of its own; ${scopeDescription}`,
+        },
+        'apiKey',
+      )
       .addSecurityRequirements('apiKey');
   }
   const authentication = schemes.bearer || schemes.apiKey;
@@ -86,6 +110,7 @@ export function createApiDocument(
       public: marked?.public ?? false,
       rateLimited: !settings.rateLimitExempt(path),
       usesDatabase: !(marked?.noDatabase ?? false),
+      ...(marked?.scope === undefined ? {} : { scope: marked.scope }),
     };
   };
   if (authentication) {
@@ -93,6 +118,20 @@ export function createApiDocument(
     for (const documented of operationsOf(document)) {
       if (traitsOf(documented).public) documented.operation.security = [];
     }
+  }
+  // OpenAPI 3.0 lists scopes in security requirements only for OAuth 2 and OpenID Connect; a
+  // bearer token or an API key carries its scopes itself, so each operation names the one it
+  // needs in an extension and in its description.
+  for (const documented of operationsOf(document)) {
+    const { scope } = traitsOf(documented);
+    if (scope === undefined) continue;
+    const operation = documented.operation as typeof documented.operation & {
+      'x-required-scopes'?: string[];
+    };
+    operation['x-required-scopes'] = [scope];
+    const needs = `Needs the \`${scope}\` scope (a credential without it: 403 insufficient-scope).`;
+    operation.description =
+      operation.description === undefined ? needs : `${operation.description}\n\n${needs}`;
   }
   addServiceWideResponses(
     document,
@@ -113,9 +152,9 @@ export function createApiDocument(
  */
 function handlerMarks(
   app: INestApplication,
-): Map<string, { public: boolean; noDatabase: boolean }> {
+): Map<string, { public: boolean; noDatabase: boolean; scope?: string }> {
   const reflector = app.get(Reflector);
-  const marks = new Map<string, { public: boolean; noDatabase: boolean }>();
+  const marks = new Map<string, { public: boolean; noDatabase: boolean; scope?: string }>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as Type | null;
@@ -126,9 +165,14 @@ function handlerMarks(
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const flag = (key: string): boolean =>
           reflector.getAllAndOverride<boolean | undefined>(key, [handler, controller]) === true;
+        const scope = reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [
+          handler,
+          controller,
+        ]);
         marks.set(`${controller.name}_${name}`, {
           public: flag(IS_PUBLIC),
           noDatabase: flag(NO_DATABASE),
+          ...(scope === undefined ? {} : { scope }),
         });
       }
     }

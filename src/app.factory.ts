@@ -22,7 +22,11 @@ import { answerParserErrors } from './shared/interface/http/client-error';
 import { corsOptions } from './shared/interface/http/cors';
 import { ProblemDetailsFilter } from './shared/interface/http/problem-details.filter';
 import { jsonBody } from './shared/interface/http/json-body';
-import { FixedWindowRateLimiter, rateLimit } from './shared/interface/http/rate-limit';
+import {
+  FixedWindowRateLimiter,
+  rateLimit,
+  rateLimitRefusals,
+} from './shared/interface/http/rate-limit';
 import { requestId } from './shared/interface/http/request-id.middleware';
 import { createValidationPipe } from './shared/interface/http/validation';
 import { wellFormedUrl } from './shared/interface/http/well-formed-url';
@@ -67,12 +71,14 @@ export function configureApp(
   if (http.corsOrigins.length > 0) app.enableCors(corsOptions(http.corsOrigins));
   answerParserErrors(app.getHttpServer());
   // Both before the body is read and before routing: a refused client costs no parse, and
-  // unknown paths are limited and closed like known ones.
+  // unknown paths are limited and closed like known ones. Authentication comes first so the
+  // limit counts per subject; refused credentials count per address.
+  app.use(authenticate(app.get(Authenticator), (path) => isOpenPath(path, http.docsEnabled)));
   if (http.rateLimit.limit > 0) {
     const limiter = new FixedWindowRateLimiter(http.rateLimit.limit, http.rateLimit.windowMs);
+    app.use(rateLimitRefusals(limiter, isProbe));
     app.use(rateLimit(limiter, isProbe));
   }
-  app.use(authenticate(app.get(Authenticator), (path) => isOpenPath(path, http.docsEnabled)));
   app.use(wellFormedUrl());
   app.use(canonicalIds());
   app.use(jsonBody(http.bodyLimitBytes, http.maxJsonDepth));

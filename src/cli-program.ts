@@ -4,6 +4,7 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError } from 'commander';
 import { AppModule } from './app.module';
+import { registerKeyCommands, tenantArgument } from './auth/keys.cli';
 import { cliProblemOf, EXIT_CODES, EXIT_CODES_HELP, problemJson, problemText } from './cli-problem';
 import { loadConfig } from './config';
 import { provideDatabase } from './database/database-provider';
@@ -32,6 +33,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   const program = new Command('todo')
     .description('Manage todos from the command line (the same commands as the HTTP API).')
     .option('--json', 'print machine-readable JSON (errors: one JSON line on stderr)')
+    .option('--tenant <tenant>', 'act for this tenant', tenantArgument, 'default')
     .addHelpText('after', EXIT_CODES_HELP)
     // Commands added later inherit these settings. With --json, commander's own error text is
     // withheld and the error is written once, as JSON, below.
@@ -57,9 +59,11 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
         { logger: false, abortOnError: false },
       );
       try {
-        // The CLI is trusted like a shell on the server; its events name the local user.
+        // The CLI is trusted like a shell on the server; it acts for the tenant it is told to,
+        // and its events name the local user.
+        const { tenant } = program.opts<{ tenant: string }>();
         const result = await runWithRequestContext(
-          { requestId: randomUUID(), subject: `cli:${localUser()}` },
+          { requestId: randomUUID(), subject: `cli:${localUser()}`, tenant },
           () => work(app),
         );
         io.stdout(`${print(result, json)}\n`);
@@ -74,6 +78,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     withApp((app) => work({ commands: app.get(CommandBus), queries: app.get(QueryBus) }), print);
   registerTodoCommands(program, run);
   registerListCommands(program, run);
+  registerKeyCommands(program, io.stdout);
   registerProjectionCommands(program, withApp, {
     write: io.stderr,
     isTTY: io.stderrIsTTY === true,

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig: write-side settings', () => {
@@ -83,6 +86,9 @@ describe('loadConfig: operations and security', () => {
       audience: undefined,
       issuer: undefined,
       apiKeys: [],
+      tenantClaim: 'tenant_id',
+      apiKeyEntries: [],
+      requireScopes: false,
     });
   });
 
@@ -220,5 +226,43 @@ describe('loadConfig: security settings never turn off by accident', () => {
     ['https://user:pw@keys.example/jwks', 'AUTH_JWKS_URL must not carry a user name or password.'],
   ])('refuses the JWKS URL %j', (url, message) => {
     expect(() => loadConfig({ AUTH_JWKS_URL: url })).toThrow(new ConfigError(message));
+  });
+});
+
+describe('loadConfig: tenants and scopes', () => {
+  const keyFile = (content: unknown): string => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'keys-')), 'keys.json');
+    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+    return file;
+  };
+  const entry = {
+    name: 'sync',
+    tenant: 'acme',
+    scopes: ['todos:read'],
+    sha256: 'a'.repeat(64),
+  };
+
+  it('reads the tenant claim, the scope requirement and the API key file', () => {
+    const config = loadConfig({
+      AUTH_TENANT_CLAIM: 'org',
+      AUTH_REQUIRE_SCOPES: 'true',
+      AUTH_API_KEYS_FILE: keyFile([entry]),
+    });
+    expect(config.auth).toMatchObject({
+      tenantClaim: 'org',
+      requireScopes: true,
+      apiKeyEntries: [entry],
+    });
+  });
+
+  it.each([
+    ['not JSON', '{'],
+    ['not an array', { entries: [] }],
+    ['a bad tenant', [{ ...entry, tenant: 'a b' }]],
+    ['an unknown scope', [{ ...entry, scopes: ['todos:everything'] }]],
+    ['a key instead of its digest', [{ ...entry, sha256: 'my-secret-key' }]],
+    ['two entries of one name', [entry, entry]],
+  ])('refuses a key file with %s', (_, content) => {
+    expect(() => loadConfig({ AUTH_API_KEYS_FILE: keyFile(content) })).toThrow(ConfigError);
   });
 });

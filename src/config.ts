@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { isScope } from './auth/scopes';
+import type { Scope } from './auth/scopes';
+import { TENANT_PATTERN } from './database/tenant-scope';
 import { DEFAULT_WRITE_SETTINGS } from './shared/application/write-settings';
 import type { WriteSettings } from './shared/application/write-settings';
 
@@ -66,8 +70,23 @@ export type AuthConfig = {
   audience?: string;
   /** Required `iss` claim of JWTs, when set. */
   issuer?: string;
-  /** Accepted `X-API-Key` values. */
+  /** Accepted `X-API-Key` values: each acts in the `default` tenant with every scope. */
   apiKeys: string[];
+  /** The JWT claim that names the tenant (`AUTH_TENANT_CLAIM`; default `tenant_id`). */
+  tenantClaim?: string;
+  /** API keys from `AUTH_API_KEYS_FILE`, each with its tenant and scopes. */
+  apiKeyEntries?: ApiKeyEntry[];
+  /** A token without a scope claim gets no scope, instead of every scope. */
+  requireScopes?: boolean;
+};
+
+/** One entry of the API key file: the key itself is never stored, only its SHA-256. */
+export type ApiKeyEntry = {
+  name: string;
+  tenant: string;
+  scopes: Scope[];
+  /** Hex SHA-256 of the key's UTF-8 bytes. */
+  sha256: string;
 };
 
 export class ConfigError extends Error {
@@ -162,6 +181,7 @@ function authConfig(env: NodeJS.ProcessEnv): AuthConfig {
       throw new ConfigError(`${name} needs AUTH_JWT_SECRET or AUTH_JWKS_URL to check tokens with.`);
     }
   }
+  const keyFile = securitySetting(env, 'AUTH_API_KEYS_FILE');
   return {
     jwtSecret,
     jwksUrl,
@@ -169,7 +189,46 @@ function authConfig(env: NodeJS.ProcessEnv): AuthConfig {
     audience,
     issuer,
     apiKeys,
+    tenantClaim: nonEmpty(env.AUTH_TENANT_CLAIM)?.trim() ?? 'tenant_id',
+    apiKeyEntries: keyFile === undefined ? [] : readApiKeyFile(keyFile),
+    requireScopes: boolean(env, 'AUTH_REQUIRE_SCOPES', false),
   };
+}
+
+/** Reads and checks `AUTH_API_KEYS_FILE`: a JSON array of `ApiKeyEntry`. */
+export function readApiKeyFile(file: string): ApiKeyEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`AUTH_API_KEYS_FILE ${file} cannot be read as JSON: ${String(error)}`);
+  }
+  if (!Array.isArray(parsed)) {
+    throw new ConfigError('AUTH_API_KEYS_FILE must hold a JSON array of key entries.');
+  }
+  const names = new Set<string>();
+  return parsed.map((entry: unknown, index) => {
+    const at = `AUTH_API_KEYS_FILE entry ${index + 1}`;
+    if (typeof entry !== 'object' || entry === null)
+      throw new ConfigError(`${at} is not an object.`);
+    const { name, tenant, scopes, sha256 } = entry as Record<string, unknown>;
+    if (typeof name !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(name) || names.has(name)) {
+      throw new ConfigError(
+        `${at}: "name" must be a unique name of 1 to 64 letters, digits, ., _ or -.`,
+      );
+    }
+    names.add(name);
+    if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) {
+      throw new ConfigError(`${at}: "tenant" must be 1 to 63 letters, digits, ., _ or -.`);
+    }
+    if (!Array.isArray(scopes) || !scopes.every(isScope)) {
+      throw new ConfigError(`${at}: "scopes" must be an array of known scopes.`);
+    }
+    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) {
+      throw new ConfigError(`${at}: "sha256" must be the key's SHA-256 in lowercase hex.`);
+    }
+    return { name, tenant, scopes, sha256 };
+  });
 }
 
 /** Unset: `undefined`. Set: its trimmed value, which must not be blank. */

@@ -30,7 +30,9 @@ const token = (
   claims: { sub?: string; aud?: string; iss?: string; exp?: string },
   key = SECRET,
 ) => {
-  const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+  const jwt = new SignJWT({ tenant_id: 'default' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt();
   if (claims.sub !== undefined) jwt.setSubject(claims.sub);
   jwt.setAudience(claims.aud ?? AUDIENCE).setIssuer(claims.iss ?? ISSUER);
   jwt.setExpirationTime(claims.exp ?? '5m');
@@ -44,6 +46,7 @@ const signed = (payload: JWTPayload, key = SECRET) =>
 const now = () => Math.floor(Date.now() / 1000);
 const claims = (extra: JWTPayload = {}): JWTPayload => ({
   sub: 'alice',
+  tenant_id: 'default',
   aud: AUDIENCE,
   iss: ISSUER,
   iat: now(),
@@ -337,7 +340,7 @@ describe('Authentication (e2e)', () => {
 
     it('accepts a token signed by a key of the set and refuses one signed by another key', async () => {
       const sign = (key: PrivateKey) =>
-        new SignJWT({})
+        new SignJWT({ tenant_id: 'default' })
           .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
           .setSubject('bob')
           .setAudience(AUDIENCE)
@@ -355,7 +358,9 @@ describe('Authentication (e2e)', () => {
     });
 
     const rs256 = (payload: JWTPayload) =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).sign(privateKey);
+      new SignJWT({ tenant_id: 'default', ...payload })
+        .setProtectedHeader({ alg: 'RS256', kid: 'test-key' })
+        .sign(privateKey);
 
     it('refuses a token without exp, with a future iat, or with a bad subject', async () => {
       const refusals = [
@@ -425,7 +430,7 @@ describe('Authentication (e2e)', () => {
       });
       try {
         const { privateKey: key } = await generateKeyPair('RS256');
-        const jwt = await new SignJWT({ sub: 'bob', exp: now() + 300 })
+        const jwt = await new SignJWT({ sub: 'bob', tenant_id: 'default', exp: now() + 300 })
           .setProtectedHeader({ alg: 'RS256', kid: 'k' })
           .sign(key);
         const started = Date.now();

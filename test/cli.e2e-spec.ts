@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
@@ -153,6 +153,63 @@ describe('CLI (e2e)', () => {
       expect(run.stdout).toContain(`Usage: todo ${command}`);
     },
   );
+
+  it('acts for the tenant named by --tenant, and records it in the metadata', async () => {
+    const tenant = `cli-${randomUUID().slice(0, 8)}`;
+    const todo = JSON.parse(
+      (await cli('--json', '--tenant', tenant, 'create', 'Tenant work')).stdout,
+    ) as Todo;
+    expect((await cli('--json', '--tenant', tenant, 'show', todo.id)).code).toBe(0);
+    // Another tenant (here the default one) finds no such todo.
+    const elsewhere = await cli('--json', 'show', todo.id);
+    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.stderr).toContain('todo-not-found');
+    const db = new Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ tenant_id: string; metadata: Record<string, unknown> }>(
+        'SELECT tenant_id, metadata FROM events WHERE aggregate_id = $1',
+        [todo.id],
+      );
+      expect(rows.map((row) => [row.tenant_id, row.metadata.tenant])).toEqual([[tenant, tenant]]);
+    } finally {
+      await db.end();
+    }
+    expect((await cli('--tenant', 'not a tenant', 'list')).code).not.toBe(0);
+  });
+
+  it('creates an API key: printed once, with the entry that holds only its SHA-256', async () => {
+    const run = await cli(
+      '--json',
+      'keys',
+      'create',
+      '--tenant',
+      'acme',
+      '--scopes',
+      'todos:read todos:write',
+      '--name',
+      'acme-sync',
+    );
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const { key, entry } = JSON.parse(run.stdout) as {
+      key: string;
+      entry: { name: string; tenant: string; scopes: string[]; sha256: string };
+    };
+    expect(key.length).toBeGreaterThanOrEqual(32);
+    expect(entry).toEqual({
+      name: 'acme-sync',
+      tenant: 'acme',
+      scopes: ['todos:read', 'todos:write'],
+      sha256: createHash('sha256').update(key).digest('hex'),
+    });
+    expect(JSON.stringify(entry)).not.toContain(key);
+    const bad = await cli('keys', 'create', '--tenant', 'acme', '--scopes', 'all', '--name', 'x');
+    expect(bad.code).not.toBe(0);
+    // The tenant is never implied: a key for `default` must say so.
+    const noTenant = await cli('keys', 'create', '--scopes', 'todos:read', '--name', 'x');
+    expect(noTenant.code).toBe(2);
+    expect(noTenant.stderr).toContain('--tenant');
+  });
 
   it('records the local user as the acting subject of its events', async () => {
     const created = await cli('--json', 'create', 'Whose is this');

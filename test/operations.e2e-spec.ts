@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { EventStore } from '../src/event-store';
+import { ConcurrencyError, EventStore } from '../src/event-store';
+import { DEFAULT_TENANT, runInTenantScope } from '../src/database/tenant-scope';
 import { ReadinessChecks } from '../src/operations/health/readiness-checks';
 import { expectProblem } from './support/problem';
 import { memoryLogger } from './support/memory-log';
@@ -35,12 +36,14 @@ describe('Operations (e2e)', () => {
       const created = await request(http).post('/todos').send({ title: 'metered' }).expect(201);
       const id = (created.body as { id: string }).id;
       await request(http).get(`/todos/${randomUUID()}`).expect(404);
-      // A stale expected version is a conflict, whoever causes it.
+      // A stale expected version is a conflict, whoever causes it (here: the same tenant).
       await expect(
-        app
-          .get(EventStore)
-          .append(id, 0, [{ type: 'TodoCreated', data: {} }], { streamType: 'todo' }),
-      ).rejects.toThrow();
+        runInTenantScope({ tenant: DEFAULT_TENANT }, () =>
+          app
+            .get(EventStore)
+            .append(id, 0, [{ type: 'TodoCreated', data: {} }], { streamType: 'todo' }),
+        ),
+      ).rejects.toBeInstanceOf(ConcurrencyError);
 
       const response = await request(http).get('/metrics').expect(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain/);

@@ -11,6 +11,9 @@ import type { TodoView } from '../src/todo/application/todo-view';
 import { createScratchDatabase, databaseOf } from './support/database';
 import { waitFor } from './support/wait-for';
 import type { TestDatabase } from './support/database';
+import { runInTenantScope } from '../src/database/tenant-scope';
+
+const TENANTS = ['rebuild-a', 'rebuild-b'] as const;
 
 /** A small deterministic PRNG, so a failing workload can be replayed from its seed. */
 function random(seed: number): () => number {
@@ -49,8 +52,15 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     await scratch?.drop();
   });
 
-  /** Creates, renames and completes todos at random; rule violations are part of the mix. */
+  /**
+   * Creates, renames and completes todos at random; rule violations are part of the mix. Two
+   * tenants take turns, so a rebuild must keep each row's tenant.
+   */
   async function workload(seed: number, todos: number, changes: number): Promise<void> {
+    await runInTenantScope({ tenant: TENANTS[seed % 2] }, () => work(seed, todos, changes));
+  }
+
+  async function work(seed: number, todos: number, changes: number): Promise<void> {
     const next = random(seed);
     const commands = app.get(CommandBus);
     const ids: string[] = [];
@@ -76,21 +86,34 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
    */
   const logSettled = () =>
     waitFor('the log to settle', async () => {
-      const [row] = await database.rows<{ pending: boolean }>(
+      const [row] = await database.asOwner<{ pending: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM events
            WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS pending`,
       );
       return row?.pending === false;
     });
 
+  // Every tenant's rows, as the owner sees them.
   const readViews = () =>
-    database.rows<Record<string, unknown>>(
-      'SELECT id, title, completed, version, created_at, updated_at FROM todo_read_views ORDER BY id',
+    database.asOwner<Record<string, unknown>>(
+      `SELECT tenant_id, id, title, completed, version, created_at, updated_at
+       FROM todo_read_views ORDER BY tenant_id, id`,
     );
   const activity = async () => ({
-    daily: await database.rows<unknown>('SELECT * FROM activity_daily_counts ORDER BY day'),
-    feed: await database.rows<unknown>('SELECT * FROM activity_feed ORDER BY global_position'),
+    daily: await database.asOwner<unknown>(
+      'SELECT * FROM activity_daily_counts ORDER BY tenant_id, day',
+    ),
+    feed: await database.asOwner<unknown>('SELECT * FROM activity_feed ORDER BY global_position'),
   });
+  /** Row-level security and grants survive the swap: the rebuilt table is as protected. */
+  const accessControl = (table: string) =>
+    database.asOwner<Record<string, unknown>>(
+      `SELECT c.relrowsecurity, c.relforcerowsecurity, c.relacl::text,
+         (SELECT array_agg(policyname || ':' || qual ORDER BY policyname) FROM pg_policies p
+          WHERE p.tablename = c.relname) AS policies
+       FROM pg_class c WHERE c.oid = $1::regclass`,
+      [table],
+    );
   const indexNames = async (table: string) =>
     (
       await database.rows<{ indexname: string }>(
@@ -101,8 +124,13 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
 
   it('rebuilds todo_read_views from the log into a table equal, row by row, to the live one', async () => {
     await workload(1, 30, 90);
+    await workload(2, 10, 20);
     const live = await readViews();
     const indexes = await indexNames('todo_read_views');
+    const protection = await accessControl('todo_read_views');
+    expect(protection).toEqual([
+      expect.objectContaining({ relrowsecurity: true, relforcerowsecurity: true }),
+    ]);
     const progress: number[] = [];
 
     const result = await admin.rebuild('todo_read_views', {
@@ -111,9 +139,14 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     });
 
     expect(result.resumed).toBe(false);
-    expect(live.length).toBe(30);
+    expect(live.length).toBe(40);
+    expect(new Set(live.map((row) => row.tenant_id))).toEqual(new Set(TENANTS));
     expect(await readViews()).toEqual(live);
     expect(await indexNames('todo_read_views')).toEqual(indexes);
+    expect(await accessControl('todo_read_views')).toEqual(protection);
+    expect(await accessControl('todo_tombstones')).toEqual([
+      expect.objectContaining({ relrowsecurity: true, relforcerowsecurity: true }),
+    ]);
     expect(progress.at(-1)).toBe(result.processed);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(
@@ -132,12 +165,17 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     await admin.rebuild('todo_read_views');
     expect(await readViews()).toEqual(afterConcurrentRebuild);
     // Every stream is in the read model at its last version.
-    const versions = await database.rows<{ id: string; version: string }>(
-      'SELECT aggregate_id AS id, MAX(sequence)::text AS version FROM events GROUP BY 1 ORDER BY 1',
+    const versions = await database.asOwner<{ tenant: string; id: string; version: string }>(
+      `SELECT tenant_id AS tenant, aggregate_id AS id, MAX(sequence)::text AS version
+       FROM events GROUP BY 1, 2 ORDER BY 1, 2`,
     );
-    expect(afterConcurrentRebuild.map((row) => ({ id: row.id, version: row.version }))).toEqual(
-      versions,
-    );
+    expect(
+      afterConcurrentRebuild.map((row) => ({
+        tenant: row.tenant_id,
+        id: row.id,
+        version: row.version,
+      })),
+    ).toEqual(versions);
   });
 
   it('resumes an interrupted rebuild where it stopped', async () => {
@@ -170,8 +208,10 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     const before = await activity();
     expect(before.feed.length).toBeGreaterThan(0);
 
+    const protection = await accessControl('activity_feed');
     await admin.rebuild('activity', { batchSize: 50 });
     expect(await activity()).toEqual(before);
+    expect(await accessControl('activity_feed')).toEqual(protection);
 
     const created = await request(app.getHttpServer())
       .post('/todos')
@@ -181,7 +221,7 @@ describe('projection rebuild (the whole app on a database of its own)', () => {
     await waitFor('the new todo in the feed', async () => {
       const feed = await database.rows<unknown>('SELECT 1 FROM activity_feed WHERE todo_id = $1', [
         todoId,
-      ]);
+      ]); // in the default tenant, where the request wrote it
       return feed.length === 1;
     });
     expect((await activity()).feed).toHaveLength(before.feed.length + 1);

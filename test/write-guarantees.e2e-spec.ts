@@ -264,18 +264,25 @@ describe('Write-side guarantees over HTTP (e2e)', () => {
     it('409 while another request with the same key is being written, then runs once it is free', async () => {
       const key = randomUUID();
       const title = `in flight ${key}`;
-      // Stand in for a twin request in the middle of its transaction: hold the key's lock.
+      // Stand in for a twin request in the middle of its transaction: hold the key's lock (the
+      // key's in its tenant, for its subject: `default` and anonymous here).
       const twin = new Client({ connectionString: testDatabaseUrl() });
       await twin.connect();
       try {
-        await twin.query('SELECT pg_advisory_lock(1764230500, hashtext($1))', [key]);
+        await twin.query(
+          `SELECT pg_advisory_lock(1764230500, hashtext(concat_ws(chr(31), 'default', '', $1::text)))`,
+          [key],
+        );
         expectProblem(
           await request(http).post('/todos').set('Idempotency-Key', key).send({ title }),
           409,
           'idempotency-key-in-flight',
         );
         expect(await createdWithTitle(title)).toEqual([]);
-        await twin.query('SELECT pg_advisory_unlock(1764230500, hashtext($1))', [key]);
+        await twin.query(
+          `SELECT pg_advisory_unlock(1764230500, hashtext(concat_ws(chr(31), 'default', '', $1::text)))`,
+          [key],
+        );
       } finally {
         await twin.end();
       }

@@ -3,14 +3,28 @@ import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTVerifyGetKey, JWTVerifyOptions } from 'jose';
 import { checkJwksUrl } from '../config';
-import type { AuthConfig } from '../config';
-import { AuthenticationError } from '../shared/interface/http/authentication.error';
+import type { ApiKeyEntry, AuthConfig } from '../config';
+import { DEFAULT_TENANT, TENANT_PATTERN } from '../database/tenant-scope';
+import {
+  AuthenticationError,
+  AuthorizationError,
+} from '../shared/interface/http/authentication.error';
+import { SCOPES } from './scopes';
 
 export const AUTH_CONFIG = Symbol('AUTH_CONFIG');
 
 export const API_KEY_HEADER = 'x-api-key';
 
+export const DEFAULT_TENANT_CLAIM = 'tenant_id';
+
 type Credentials = { authorization?: string; apiKey?: string };
+
+/** Who acts, for which tenant, with which scopes (undefined: every scope). */
+export type Principal = {
+  subject: string;
+  tenant: string;
+  scopes?: ReadonlySet<string>;
+};
 
 /** Seconds of clock difference tolerated between the token's issuer and this service. */
 const CLOCK_TOLERANCE_SECONDS = 5;
@@ -41,6 +55,7 @@ const PRINTABLE_SUBJECT = /^(?=.*[^\p{Z}])[^\p{C}\p{Zl}\p{Zp}]+$/u;
 export class Authenticator {
   private readonly jwtKey: Uint8Array | JWTVerifyGetKey | undefined;
   private readonly apiKeyDigests: Buffer[];
+  private readonly keyEntries: { entry: ApiKeyEntry; digest: Buffer }[];
   private readonly verifyOptions: JWTVerifyOptions;
   private readonly logger = new Logger('Auth');
   readonly challenge: string;
@@ -53,6 +68,10 @@ export class Authenticator {
         ? new TextEncoder().encode(config.jwtSecret)
         : undefined;
     this.apiKeyDigests = config.apiKeys.map(digest);
+    this.keyEntries = (config.apiKeyEntries ?? []).map((entry) => ({
+      entry,
+      digest: Buffer.from(entry.sha256, 'hex'),
+    }));
     this.verifyOptions = {
       algorithms: config.jwksUrl ? ['RS256', 'PS256', 'ES256', 'EdDSA'] : ['HS256'],
       ...(config.audience ? { audience: config.audience } : {}),
@@ -63,18 +82,27 @@ export class Authenticator {
     };
     const schemes: string[] = [];
     if (this.jwtKey) schemes.push('Bearer realm="todo-service"');
-    if (this.apiKeyDigests.length > 0) schemes.push('ApiKey realm="todo-service"');
+    if (this.hasApiKeys) schemes.push('ApiKey realm="todo-service"');
     this.challenge = schemes.join(', ');
   }
 
   /** True when any credential is configured; otherwise the API is open. */
   get enabled(): boolean {
-    return this.jwtKey !== undefined || this.apiKeyDigests.length > 0;
+    return this.jwtKey !== undefined || this.hasApiKeys;
+  }
+
+  private get hasApiKeys(): boolean {
+    return this.apiKeyDigests.length > 0 || this.keyEntries.length > 0;
   }
 
   /** Which credentials are configured, for the API document. */
   get schemes(): { bearer: boolean; apiKey: boolean } {
-    return { bearer: this.jwtKey !== undefined, apiKey: this.apiKeyDigests.length > 0 };
+    return { bearer: this.jwtKey !== undefined, apiKey: this.hasApiKeys };
+  }
+
+  /** The JWT claim that names the tenant. */
+  get tenantClaim(): string {
+    return this.config.tenantClaim ?? DEFAULT_TENANT_CLAIM;
   }
 
   /** Which schemes are on, for the start-up log. */
@@ -84,33 +112,55 @@ export class Authenticator {
     const on: string[] = [];
     if (this.config.jwksUrl) on.push('bearer JWT from a JWKS');
     else if (this.config.jwtSecret) on.push('bearer JWT (HS256)');
-    if (this.apiKeyDigests.length > 0) on.push(`${this.apiKeyDigests.length} API key(s)`);
+    const keys = this.apiKeyDigests.length + this.keyEntries.length;
+    if (keys > 0) on.push(`${keys} API key(s)`);
     return `on: ${on.join(' and ')}`;
   }
 
-  /** The acting subject; throws `AuthenticationError` when the credentials do not pass. */
-  async authenticate(credentials: Credentials): Promise<string> {
+  /**
+   * Who acts, in which tenant, with which scopes. Throws `AuthenticationError` when the
+   * credentials do not pass, `AuthorizationError` (tenant-required) when a valid token names
+   * no tenant.
+   */
+  async authenticate(credentials: Credentials): Promise<Principal> {
     const { authorization, apiKey } = credentials;
-    if (apiKey !== undefined && this.apiKeyDigests.length > 0) {
+    if (apiKey !== undefined && this.hasApiKeys) {
       const offered = digest(apiKey);
-      const index = this.apiKeyDigests.findIndex((known) => timingSafeEqual(known, offered));
-      if (index >= 0) return `api-key:${index + 1}`;
+      // Every entry is compared, so the time taken says nothing about which one matched.
+      let found: Principal | undefined;
+      this.apiKeyDigests.forEach((known, index) => {
+        if (timingSafeEqual(known, offered) && !found) {
+          found = { subject: `api-key:${index + 1}`, tenant: DEFAULT_TENANT };
+        }
+      });
+      for (const { entry, digest: known } of this.keyEntries) {
+        if (timingSafeEqual(known, offered) && !found) {
+          found = {
+            subject: `api-key:${entry.name}`,
+            tenant: entry.tenant,
+            scopes: new Set(entry.scopes),
+          };
+        }
+      }
+      if (found) return found;
       throw this.fail('The API key is not valid.');
     }
     const bearer = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
     if (bearer !== undefined && this.jwtKey !== undefined) {
       if (!isCanonicalJws(bearer)) throw this.fail('The token is not valid.');
-      let subject: unknown;
+      let payload: Record<string, unknown>;
       try {
-        const { payload } =
+        ({ payload } =
           this.jwtKey instanceof Uint8Array
             ? await jwtVerify(bearer, this.jwtKey, this.verifyOptions)
-            : await jwtVerify(bearer, this.jwtKey, this.verifyOptions);
+            : await jwtVerify(bearer, this.jwtKey, this.verifyOptions));
         // jose checks `iat` only against a maximum age; a token from the future is refused too.
-        if (payload.iat !== undefined && payload.iat > nowSeconds() + CLOCK_TOLERANCE_SECONDS) {
+        if (
+          typeof payload.iat === 'number' &&
+          payload.iat > nowSeconds() + CLOCK_TOLERANCE_SECONDS
+        ) {
           throw this.fail("The token's iat claim is in the future.");
         }
-        subject = payload.sub;
       } catch (error) {
         if (error instanceof AuthenticationError) throw error;
         if (error instanceof KeySetUnavailable) {
@@ -120,6 +170,7 @@ export class Authenticator {
         }
         throw this.fail(describeJoseError(error));
       }
+      const subject = payload.sub;
       if (typeof subject !== 'string' || subject === '') {
         throw this.fail('The token has no subject (sub).');
       }
@@ -128,7 +179,16 @@ export class Authenticator {
           `The token's subject (sub) must be 1 to ${MAX_SUBJECT_LENGTH} printable characters.`,
         );
       }
-      return `jwt:${subject}`;
+      const claim = this.config.tenantClaim ?? DEFAULT_TENANT_CLAIM;
+      const tenant = payload[claim];
+      if (typeof tenant !== 'string' || !TENANT_PATTERN.test(tenant)) {
+        throw new AuthorizationError(
+          'tenant-required',
+          `The token has no valid ${claim} claim: 1 to 63 letters, digits, ., _ or -, naming the tenant to act for.`,
+        );
+      }
+      const scopes = scopesOf(payload, this.config.requireScopes === true);
+      return { subject: `jwt:${subject}`, tenant, ...(scopes ? { scopes } : {}) };
     }
     throw this.fail('This route needs credentials.');
   }
@@ -162,6 +222,25 @@ export class Authenticator {
   private fail(message: string): AuthenticationError {
     return new AuthenticationError(message, this.challenge);
   }
+}
+
+/**
+ * The token's scopes: `scope` (space-separated, RFC 8693) or `scp` (an array). Without either,
+ * every scope, unless scopes are required; unknown scope names are ignored.
+ */
+function scopesOf(
+  payload: Record<string, unknown>,
+  required: boolean,
+): ReadonlySet<string> | undefined {
+  const { scope, scp } = payload;
+  const named =
+    typeof scope === 'string'
+      ? scope.split(' ')
+      : Array.isArray(scp)
+        ? scp.filter((item): item is string => typeof item === 'string')
+        : undefined;
+  if (named === undefined) return required ? new Set() : undefined;
+  return new Set(named.filter((name) => (SCOPES as readonly string[]).includes(name)));
 }
 
 function digest(value: string): Buffer {

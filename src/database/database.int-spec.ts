@@ -7,7 +7,10 @@ describe('Database (the one pool)', () => {
 
   beforeAll(async () => {
     database = await openDatabase();
-    await database.query('CREATE TABLE IF NOT EXISTS test_database_rows (id UUID PRIMARY KEY)');
+    await database.define(
+      'test_database_rows',
+      'CREATE TABLE IF NOT EXISTS test_database_rows (id UUID PRIMARY KEY)',
+    );
   });
 
   afterAll(() => database.close());

@@ -50,7 +50,16 @@ export async function connectDatabase(
   }
   const database = PgDatabase.connect(options);
   try {
-    await database.query('SELECT 1');
+    // Row-level security means nothing to a role that bypasses it: refuse to serve as one.
+    const { rows } = await database.query<{ role: string; bypasses: boolean }>(
+      `SELECT current_user AS role, rolsuper OR rolbypassrls AS bypasses
+       FROM pg_roles WHERE rolname = current_user`,
+    );
+    if (rows[0]?.bypasses !== false) {
+      throw new Error(
+        `The service's role ${rows[0]?.role ?? '(unknown)'} bypasses row-level security; it must not.`,
+      );
+    }
   } catch (error) {
     await database.close();
     throw error;

@@ -1,6 +1,8 @@
-import { Pool } from 'pg';
+import { Pool, escapeLiteral } from 'pg';
 import type { PoolClient } from 'pg';
 import type { DatabaseOptions } from './database.options';
+import { RUNTIME_ROLE, SUBJECT_SETTING, TENANT_SETTING } from './tenancy';
+import { currentTenantScope } from './tenant-scope';
 
 /** A statement with a name: each pooled connection parses and plans it once, on first use. */
 export type NamedStatement = { name: string; text: string };
@@ -29,7 +31,9 @@ export type PoolUsage = { total: number; idle: number; waiting: number };
 
 /**
  * The process's one way to PostgreSQL at run time: a single connection pool behind a small
- * interface. (Subscription workers keep one plain connection each, because LISTEN and their
+ * interface. Its connections act as the runtime role (see `tenancy.ts`), and every statement
+ * made while a tenant scope is active runs in a transaction that names that tenant: a plain
+ * `query` too, since the tenant must end with its transaction. (Subscription workers keep one plain connection each, because LISTEN and their
  * session lock must outlive any lending of a pooled one.) Also the Nest injection token.
  */
 export abstract class Database implements Queryable {
@@ -59,10 +63,19 @@ export class PgDatabase extends Database {
     super();
   }
 
-  /** A pool configured from the options; connections open on first use. */
-  static connect(options: DatabaseOptions, applicationName = 'todo-service'): PgDatabase {
+  /**
+   * A pool configured from the options; connections open on first use, acting as `role`
+   * whatever the login (a superuser's connections switch to it when they open).
+   */
+  static connect(
+    options: DatabaseOptions,
+    applicationName = 'todo-service',
+    role = RUNTIME_ROLE,
+  ): PgDatabase {
     const pool = new Pool({
       connectionString: options.url,
+      // A startup setting, not a SET: RESET ROLE and RESET ALL return to it.
+      options: `-c role=${role}`,
       max: options.poolSize,
       connectionTimeoutMillis: options.connectionTimeoutMs,
       application_name: applicationName,
@@ -80,7 +93,8 @@ export class PgDatabase extends Database {
     statement: Statement,
     values: readonly unknown[] = [],
   ): Promise<QueryResult<Row>> {
-    return run<Row>(this.pool, statement, values);
+    if (currentTenantScope()?.tenant === undefined) return run<Row>(this.pool, statement, values);
+    return this.transaction((transaction) => transaction.query<Row>(statement, values));
   }
 
   async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
@@ -98,7 +112,8 @@ export class PgDatabase extends Database {
       } finally {
         // Prepared statements stay: they are the pool's cache. Anything else a session may
         // keep goes, so the next borrower finds the connection as the pool opened it.
-        await client.query('RESET ALL; SELECT pg_advisory_unlock_all()').catch(discard);
+        // RESET ALL leaves the role alone; RESET ROLE returns to the pool's startup role.
+        await client.query('RESET ROLE; RESET ALL; SELECT pg_advisory_unlock_all()').catch(discard);
       }
     });
   }
@@ -153,7 +168,7 @@ async function inTransaction<T>(
   work: (transaction: Queryable) => Promise<T>,
   discard: () => void,
 ): Promise<T> {
-  await client.query('BEGIN');
+  await client.query(beginFor(currentTenantScope()?.tenant, currentTenantScope()?.subject));
   try {
     const result = await work({
       query: (statement, values = []) => run(client, statement, values),
@@ -170,4 +185,16 @@ async function inTransaction<T>(
     }
     throw error;
   }
+}
+
+/**
+ * BEGIN, naming the tenant and subject for this transaction only (one round trip: a simple
+ * query of two statements, so the values are quoted literals rather than parameters).
+ */
+function beginFor(tenant: string | undefined, subject: string | undefined): string {
+  if (tenant === undefined) return 'BEGIN';
+  return (
+    `BEGIN; SELECT set_config('${TENANT_SETTING}', ${escapeLiteral(tenant)}, true), ` +
+    `set_config('${SUBJECT_SETTING}', ${escapeLiteral(subject ?? '')}, true)`
+  );
 }

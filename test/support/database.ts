@@ -10,6 +10,23 @@ import type {
 } from '../../src/database/database';
 import { connectDatabase } from '../../src/database/database.module';
 import { migrations } from '../../src/migrations';
+import { RUNTIME_ROLE, WORKER_ROLE } from '../../src/database/tenancy';
+import {
+  DEFAULT_TENANT,
+  currentTenantScope,
+  runInTenantScope,
+} from '../../src/database/tenant-scope';
+
+/**
+ * Runs `work` in the current tenant scope, or in the `default` tenant when there is none (as an
+ * unauthenticated service does), so tests that reach the store directly see the rows their
+ * requests wrote.
+ */
+function inTenant<T>(work: () => T): T {
+  return currentTenantScope()?.tenant === undefined
+    ? runInTenantScope({ tenant: DEFAULT_TENANT, subject: '' }, work)
+    : work();
+}
 
 /** The run's database (created by the global setup). */
 export function testDatabaseUrl(): string {
@@ -31,15 +48,15 @@ export class TestDatabase extends Database {
     statement: Statement,
     values?: readonly unknown[],
   ): Promise<QueryResult<Row>> {
-    return this.inner.query<Row>(statement, values);
+    return inTenant(() => this.inner.query<Row>(statement, values));
   }
 
   transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
-    return this.inner.transaction(work);
+    return inTenant(() => this.inner.transaction(work));
   }
 
   withConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
-    return this.inner.withConnection(work);
+    return inTenant(() => this.inner.withConnection(work));
   }
 
   usage(): PoolUsage {
@@ -51,7 +68,30 @@ export class TestDatabase extends Database {
     statement: Statement,
     values?: readonly unknown[],
   ): Promise<Row[]> {
-    return (await this.inner.query<Row>(statement, values)).rows;
+    return (await inTenant(() => this.inner.query<Row>(statement, values))).rows;
+  }
+
+  /** The rows of one statement run as the login that owns the tables (not the service's role). */
+  async asOwner<Row = Record<string, unknown>>(
+    statement: Statement,
+    values?: readonly unknown[],
+  ): Promise<Row[]> {
+    return this.inner.withConnection(async (connection) => {
+      await connection.query('SET ROLE NONE');
+      return (await connection.query<Row>(statement, values)).rows;
+    });
+  }
+
+  /**
+   * Runs DDL as the login that owns the tables (the service's roles may create nothing), then
+   * lets both service roles use `table` as a table of no tenant.
+   */
+  async define(table: string, ddl: string): Promise<void> {
+    await this.inner.withConnection(async (connection) => {
+      await connection.query('SET ROLE NONE');
+      await connection.query(ddl);
+      await connection.query(`GRANT ALL ON ${table} TO ${RUNTIME_ROLE}, ${WORKER_ROLE}`);
+    });
   }
 
   close(): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from 'pg';
-import { openDatabase } from '../../../test/support/database';
-import { rolledBackTransaction } from '../../../test/support/rolled-back-transaction';
+import { Client } from 'pg';
+import { openDatabase, testDatabaseUrl } from '../../../test/support/database';
 import type { PositionedEvent, SqlTransaction, SubscriptionRegistry } from '../../event-store';
+import { TENANT_SETTING, WORKER_ROLE } from '../../database/tenancy';
 import type { ConsumedTodoEvent } from '../application/todo-events.contract';
 import { ActivitySubscription } from './activity.subscription';
 
@@ -15,15 +15,31 @@ describe('ActivitySubscription (one statement per batch)', () => {
   // Migrated as the service does it.
   beforeAll(async () => (await openDatabase()).close());
 
-  let end: () => Promise<void>;
-
   beforeEach(async () => {
-    ({ tx, connection: runner, end } = await rolledBackTransaction());
+    runner = new Client({ connectionString: testDatabaseUrl() });
+    await runner.connect();
+    await runner.query('BEGIN');
+    // As the subscription runs: the worker role, under the tenant of the events (a fresh one).
+    await runner.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
+    await runner.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [tenant]);
+    tx = {
+      query: async <Row>(sql: string | { text: string }, parameters?: readonly unknown[]) => {
+        const text = typeof sql === 'string' ? sql : sql.text;
+        const result = await runner.query<Row & Record<string, unknown>>(text, [
+          ...(parameters ?? []),
+        ]);
+        return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+      },
+    };
   });
 
-  // Each test sees only its own rows: nothing it writes outlives it.
-  afterEach(() => end());
+  afterEach(async () => {
+    // Each test sees only its own rows: nothing it writes outlives it.
+    await runner.query('ROLLBACK');
+    await runner.end();
+  });
 
+  const tenant = `activity-${randomUUID()}`;
   let position = 9_000_000_000;
   function event(
     data: ConsumedTodoEvent,
@@ -32,6 +48,7 @@ describe('ActivitySubscription (one statement per batch)', () => {
     position += 1;
     return {
       ...data,
+      tenantId: tenant,
       streamId,
       streamType: 'todo',
       sequence: 1,

@@ -52,7 +52,7 @@ export class ActivitySubscription implements EventSubscription<ConsumedEvent>, O
               count(*) FILTER (WHERE change = 'completed')
        FROM feed WHERE change IN ('created', 'completed')
        GROUP BY 1
-       ON CONFLICT (day) DO UPDATE
+       ON CONFLICT (tenant_id, day) DO UPDATE
        SET created = activity_daily_counts.created + EXCLUDED.created,
            completed = activity_daily_counts.completed + EXCLUDED.completed`,
       [

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { currentTenantScope } from '../../database/tenant-scope';
 import { ConcurrencyError } from '../core/concurrency.error';
 import type { Event, EventMetadata, RecordedEvent } from '../core/event';
 import { EventStore } from '../core/event-store';
@@ -101,7 +102,13 @@ export class DeciderCommandHandler {
     request: IdempotencyRequest | undefined,
   ): Promise<CommandResult<State, E>> {
     const deadline = Date.now() + this.settings.busyTimeoutMs;
-    const release = await this.locks.acquire(streamId, this.settings.busyTimeoutMs);
+    // Per tenant: the same id in two tenants is two streams, and one must not wait for the other.
+    const tenant = currentTenantScope()?.tenant ?? '';
+    const release = await this.locks.acquire(
+      streamId,
+      this.settings.busyTimeoutMs,
+      `${tenant}/${streamId}`,
+    );
     try {
       for (let attempt = 1; ; attempt++) {
         const loaded: LoadedState<State> =

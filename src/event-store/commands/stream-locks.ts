@@ -9,15 +9,18 @@ import { StreamBusyError } from './stream-busy.error';
 export class StreamLocks {
   private readonly tails = new Map<string, Promise<void>>();
 
-  /** Resolves with the function that releases the stream once it is this caller's turn. */
-  async acquire(streamId: string, timeoutMs: number): Promise<() => void> {
-    const previous = this.tails.get(streamId);
+  /**
+   * Resolves with the function that releases the stream once it is this caller's turn. `key`
+   * names the line to wait in (default: the stream id; the command handler adds the tenant).
+   */
+  async acquire(streamId: string, timeoutMs: number, key = streamId): Promise<() => void> {
+    const previous = this.tails.get(key);
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
     const tail = (previous ?? Promise.resolve()).then(() => mine);
-    this.tails.set(streamId, tail);
+    this.tails.set(key, tail);
     void tail.then(() => {
-      if (this.tails.get(streamId) === tail) this.tails.delete(streamId);
+      if (this.tails.get(key) === tail) this.tails.delete(key);
     });
     if (previous === undefined) return release;
 

@@ -17,15 +17,15 @@ describe('readAfter', () => {
         [4, '926'],
       ];
       for (const [n, transactionId] of rows) {
-        await database.rows(
-          `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload, transaction_id)
-           VALUES ($1, 1, 'note', 'Noted', $2, $3::xid8)`,
+        await database.asOwner(
+          `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload, transaction_id)
+           VALUES ('default', $1, 1, 'note', 'Noted', $2, $3::xid8)`,
           [randomUUID(), JSON.stringify({ n }), transactionId],
         );
       }
       const tx: SqlTransaction = {
         query: async <Row>(sql: string, parameters?: readonly unknown[]) => {
-          const found = await database.rows<Row>(sql, [...(parameters ?? [])]);
+          const found = await database.asOwner<Row>(sql, [...(parameters ?? [])]);
           return { rows: found, rowCount: found.length };
         },
       };

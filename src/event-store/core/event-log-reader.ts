@@ -1,3 +1,4 @@
+import { TENANT_SETTING } from '../../database/tenancy';
 import type { PositionedEvent } from '../subscriptions/subscription';
 import type { SqlTransaction } from './inline-projection';
 import type { UpcasterRegistry } from './upcaster';
@@ -8,6 +9,7 @@ export type LogPosition = { transactionId: string; globalPosition: number };
 export const LOG_START: LogPosition = { transactionId: '0', globalPosition: 0 };
 
 type Row = {
+  tenant_id: string;
   aggregate_id: string;
   stream_type: string;
   sequence: string;
@@ -23,7 +25,7 @@ type Row = {
 
 // The text form gets its own name: an output column called transaction_id would win over the
 // xid8 column in ORDER BY and sort ids as strings ('1001' < '926').
-const COLUMNS = `aggregate_id, stream_type, sequence, event_id, event_type, payload, metadata, created_at,
+const COLUMNS = `tenant_id, aggregate_id, stream_type, sequence, event_id, event_type, payload, metadata, created_at,
   global_position, transaction_id::text AS transaction_id_text, schema_version`;
 
 // Only transactions below the oldest one still running are complete: every event they will
@@ -60,6 +62,7 @@ export async function readAfter(
     [after.transactionId, after.globalPosition, limit],
   );
   return rows.map((row) => ({
+    tenantId: row.tenant_id,
     type: row.event_type,
     data: upcasters.upcast(row.event_type, row.schema_version, row.payload),
     streamId: row.aggregate_id,
@@ -77,4 +80,25 @@ export async function readAfter(
 /** Where a batch ends: the position to store as the checkpoint after handling it. */
 export function positionOf(event: PositionedEvent): LogPosition {
   return { transactionId: event.transactionId, globalPosition: event.globalPosition };
+}
+
+/**
+ * Hands `events` to `apply` in runs of consecutive events of one tenant (so log order is kept),
+ * with that tenant set for the rest of the transaction before each run: whatever `apply` writes
+ * lands in the tenant of the events it was given, and row-level security refuses anything else.
+ */
+export async function applyPerTenant<E extends PositionedEvent>(
+  tx: SqlTransaction,
+  events: readonly E[],
+  apply: (run: readonly E[]) => Promise<void>,
+): Promise<void> {
+  let start = 0;
+  while (start < events.length) {
+    const tenant = events[start]?.tenantId;
+    let end = start + 1;
+    while (end < events.length && events[end]?.tenantId === tenant) end++;
+    await tx.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [tenant]);
+    await apply(events.slice(start, end));
+    start = end;
+  }
 }

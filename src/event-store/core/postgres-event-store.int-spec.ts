@@ -19,7 +19,8 @@ describe('PostgresEventStore', () => {
 
   beforeAll(async () => {
     database = await openDatabase();
-    await database.rows(
+    await database.define(
+      'test_projection',
       'CREATE TABLE IF NOT EXISTS test_projection (stream_id UUID, sequence BIGINT, n INT)',
     );
     registry = new InlineProjectionRegistry();
@@ -182,7 +183,10 @@ describe('PostgresEventStore', () => {
 
   describe('beforeCommit', () => {
     beforeAll(() =>
-      database.rows('CREATE TABLE IF NOT EXISTS test_side_records (stream_id UUID, note TEXT)'),
+      database.define(
+        'test_side_records',
+        'CREATE TABLE IF NOT EXISTS test_side_records (stream_id UUID, note TEXT)',
+      ),
     );
     const sideRecords = async (streamId: string) =>
       database.rows<{ note: string }>('SELECT note FROM test_side_records WHERE stream_id = $1', [
@@ -411,12 +415,14 @@ describe('PostgresEventStore', () => {
   it('keeps the log append-only: updates and deletes are refused by the database', async () => {
     const streamId = randomUUID();
     await store.append(streamId, 0, [noted(1)], note);
-    await expect(
-      database.rows(`UPDATE events SET payload = '{}' WHERE aggregate_id = $1`, [streamId]),
-    ).rejects.toThrow(/append-only/);
-    await expect(
-      database.rows('DELETE FROM events WHERE aggregate_id = $1', [streamId]),
-    ).rejects.toThrow(/append-only/);
+    for (const change of [
+      `UPDATE events SET payload = '{}' WHERE aggregate_id = $1`,
+      'DELETE FROM events WHERE aggregate_id = $1',
+    ]) {
+      // The service's role has no such privilege, and even the owner meets the trigger.
+      await expect(database.rows(change, [streamId])).rejects.toThrow(/permission denied/);
+      await expect(database.asOwner(change, [streamId])).rejects.toThrow(/append-only/);
+    }
     expect(await store.readStream(streamId)).toHaveLength(1);
   });
 });
@@ -428,7 +434,7 @@ describe('migrations', () => {
       const open = () => openDatabase(scratch.url);
       const sources = await Promise.all([open(), open(), open()]);
       const again = await open(); // a restart finds nothing pending
-      const applied = await again.rows<{ name: string }>(
+      const applied = await again.asOwner<{ name: string }>(
         'SELECT name FROM schema_migrations ORDER BY id',
       );
       // Every module's migrations, in timestamp order.

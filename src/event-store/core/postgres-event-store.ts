@@ -81,7 +81,7 @@ const WRITE_SNAPSHOT: NamedStatement = {
   text: `
   INSERT INTO snapshots (stream_id, stream_type, version, schema_version, state)
   VALUES ($1, $2, $3, $4, $5::jsonb)
-  ON CONFLICT (stream_id, schema_version, version) DO NOTHING`,
+  ON CONFLICT (tenant_id, stream_id, schema_version, version) DO NOTHING`,
 };
 
 const READ_SNAPSHOT: NamedStatement = {

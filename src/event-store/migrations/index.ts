@@ -4,11 +4,12 @@ import { GlobalOrderAndSubscriptions1764230600000 } from './1764230600000-global
 import { NotifyOncePerBurst1764230700000 } from './1764230700000-notify-once-per-burst';
 import { StreamTypesAndSnapshots1764230800000 } from './1764230800000-stream-types-and-snapshots';
 import { IdempotencyOutcomes1764230900000 } from './1764230900000-idempotency-outcomes';
+import { Tenants1764231000000 } from './1764231000000-tenants';
 
 /**
  * The event store's tables: the log, its global order and notifications, subscription
  * checkpoints, dead letters and rebuild state, snapshots, and the idempotency records that commit
- * with appends.
+ * with appends; tenants and row-level security on the log, snapshots and idempotency records.
  */
 export const EVENT_STORE_MIGRATIONS = [
   InitialSchema1764230400000,
@@ -17,4 +18,5 @@ export const EVENT_STORE_MIGRATIONS = [
   NotifyOncePerBurst1764230700000,
   StreamTypesAndSnapshots1764230800000,
   IdempotencyOutcomes1764230900000,
+  Tenants1764231000000,
 ];

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../../database/database';
 import type { Connection } from '../../database/database';
 import { selecting } from '../core/event-selection';
-import { LOG_START, positionOf, readAfter } from '../core/event-log-reader';
+import { WORKER_ROLE } from '../../database/tenancy';
+import { LOG_START, applyPerTenant, positionOf, readAfter } from '../core/event-log-reader';
 import type { LogPosition } from '../core/event-log-reader';
 import { InlineProjectionRegistry } from '../core/inline-projection';
 import type { SqlTransaction } from '../core/inline-projection';
@@ -96,15 +97,23 @@ export class ProjectionAdmin {
 
   /** Every registered projection with its state and lag, inline ones first. */
   async status(): Promise<ProjectionStatus[]> {
+    // As the worker role, which sees the whole log: lag counts every tenant's events.
+    return this.database.transaction(async (transaction) => {
+      await transaction.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
+      return this.statusIn(transaction);
+    });
+  }
+
+  private async statusIn(database: SqlTransaction): Promise<ProjectionStatus[]> {
     const [head] = (
-      await this.database.query<{ head: string }>(
+      await database.query<{ head: string }>(
         'SELECT COALESCE(MAX(global_position), 0) AS head FROM events',
       )
     ).rows;
     const headPosition = Number(head?.head ?? 0);
     const rebuilds = new Map(
       (
-        await this.database.query<RebuildRow & { name: string }>(
+        await database.query<RebuildRow & { name: string }>(
           'SELECT name, events_processed, started_at FROM projection_rebuilds',
         )
       ).rows.map((row) => [
@@ -124,7 +133,7 @@ export class ProjectionAdmin {
     }));
     for (const subscription of this.subscriptions.all()) {
       const [row] = (
-        await this.database.query<{
+        await database.query<{
           status: string;
           global_position: string;
           lag: string;
@@ -141,7 +150,7 @@ export class ProjectionAdmin {
       ).rows;
       const [all] = row
         ? [undefined]
-        : (await this.database.query<{ count: string }>('SELECT count(*) FROM events')).rows;
+        : (await database.query<{ count: string }>('SELECT count(*) FROM events')).rows;
       statuses.push({
         name: subscription.name,
         kind: 'subscription',
@@ -241,6 +250,10 @@ export class ProjectionAdmin {
     const started = Date.now();
     // One pooled connection for the whole rebuild: it holds the rebuild's session lock.
     return this.database.withConnection(async (client) => {
+      // The rebuild creates, drops and moves tables, and reads every tenant's events: it acts
+      // as the login that owns the tables (the pool's role comes back with the connection).
+      // Rows it writes get each event's tenant from `applyPerTenant`.
+      await client.query('SET ROLE NONE');
       // A rebuild runs long statements and waits for writers at the swap; the pool's limits
       // are for requests. Both settings end with the lending of the connection.
       await client.query('SET statement_timeout = 0');
@@ -405,6 +418,7 @@ export class ProjectionAdmin {
             index.name,
           ]),
         );
+        await this.copyAccessControl(client, live, shadow, table);
         await client.query(`DROP TABLE ${quote(live)}.${quote(table)}`);
         await client.query(
           `ALTER TABLE ${quote(shadow)}.${quote(table)} SET SCHEMA ${quote(live)}`,
@@ -422,6 +436,62 @@ export class ProjectionAdmin {
       await client.query('DELETE FROM projection_rebuilds WHERE name = $1', [target.name]);
       return caughtUp;
     });
+  }
+
+  /**
+   * Gives the shadow copy the live table's row-level security, policies and grants, which a
+   * copy made with LIKE does not take: a tenant table must never be swapped in unprotected.
+   */
+  private async copyAccessControl(
+    client: Connection,
+    live: string,
+    shadow: string,
+    table: string,
+  ): Promise<void> {
+    const from = `${quote(live)}.${quote(table)}`;
+    const to = `${quote(shadow)}.${quote(table)}`;
+    const [security] = (
+      await client.query<{ enabled: boolean; forced: boolean }>(
+        `SELECT relrowsecurity AS enabled, relforcerowsecurity AS forced
+         FROM pg_class WHERE oid = $1::regclass`,
+        [from],
+      )
+    ).rows;
+    if (security?.enabled) await client.query(`ALTER TABLE ${to} ENABLE ROW LEVEL SECURITY`);
+    if (security?.forced) await client.query(`ALTER TABLE ${to} FORCE ROW LEVEL SECURITY`);
+    const { rows: policies } = await client.query<{
+      name: string;
+      permissive: string;
+      roles: string[];
+      command: string;
+      qual: string | null;
+      check: string | null;
+    }>(
+      `SELECT policyname AS name, permissive, roles::text[] AS roles, cmd AS command,
+         qual, with_check AS check
+       FROM pg_policies WHERE schemaname = $1 AND tablename = $2`,
+      [live, table],
+    );
+    for (const policy of policies) {
+      const roles = policy.roles
+        .map((role) => (role === 'public' ? 'PUBLIC' : quote(role)))
+        .join(', ');
+      await client.query(
+        `CREATE POLICY ${quote(policy.name)} ON ${to} AS ${policy.permissive}
+         FOR ${policy.command} TO ${roles}` +
+          (policy.qual === null ? '' : ` USING (${policy.qual})`) +
+          (policy.check === null ? '' : ` WITH CHECK (${policy.check})`),
+      );
+    }
+    const { rows: grants } = await client.query<{ grantee: string; privilege: string }>(
+      `SELECT a.grantee::regrole::text AS grantee, a.privilege_type AS privilege
+       FROM pg_class c, aclexplode(c.relacl) a
+       WHERE c.oid = $1::regclass AND a.grantee <> c.relowner AND a.grantee <> 0`,
+      [from],
+    );
+    for (const grant of grants) {
+      await client.query(`GRANT ${grant.privilege} ON ${to} TO ${quote(grant.grantee)}`);
+    }
   }
 
   /** Indexes of a table, each definition without its name and table, to match copies. */
@@ -457,7 +527,7 @@ export class ProjectionAdmin {
     events: readonly PositionedEvent[],
   ): Promise<void> {
     const wanted = events.filter(target.wants);
-    if (wanted.length > 0) await target.apply(tx, wanted);
+    await applyPerTenant(tx, wanted, (run) => target.apply(tx, run));
   }
 
   private async liveSchema(client: Connection, target: Rebuildable): Promise<string> {

@@ -3,6 +3,7 @@ import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/
 import { Client } from 'pg';
 import { DATABASE_OPTIONS } from '../../database/database.options';
 import type { DatabaseOptions } from '../../database/database.options';
+import { WORKER_ROLE } from '../../database/tenancy';
 import { SubscriptionRegistry } from './subscription';
 import { DEFAULT_SUBSCRIPTION_OPTIONS, SUBSCRIPTION_OPTIONS } from './subscription-options';
 import type { SubscriptionOptions } from './subscription-options';
@@ -38,6 +39,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
         connectionString: this.database.url,
         connectionTimeoutMillis: this.database.connectionTimeoutMs,
         application_name: 'todo-service-subscriptions',
+        // The worker role reads the log of every tenant and writes under each event's tenant.
+        options: `-c role=${WORKER_ROLE}`,
       });
       // The worker listens for errors once it has the client; one that arrives in between (the
       // server shutting down as the connection opens) would otherwise crash the process. The

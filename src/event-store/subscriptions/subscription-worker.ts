@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from 'pg';
 import { selecting } from '../core/event-selection';
-import { LOG_START, positionOf, readAfter } from '../core/event-log-reader';
+import { LOG_START, applyPerTenant, positionOf, readAfter } from '../core/event-log-reader';
 import type { LogPosition } from '../core/event-log-reader';
 import { BATCH_LOCK, LEADER_LOCK } from './advisory-locks';
 import { rollbackQuietly, sqlTransactionOf } from '../core/pg-transaction';
@@ -202,7 +202,7 @@ export class SubscriptionWorker {
         return 'idle';
       }
       const handled = events.filter(selecting(this.subscription));
-      if (handled.length > 0) await this.subscription.handle(tx, handled);
+      await applyPerTenant(tx, handled, (run) => this.subscription.handle(tx, run));
       await client.query(
         `INSERT INTO projection_checkpoints (name, transaction_id, global_position)
          VALUES ($1, $2::xid8, $3)

@@ -3,6 +3,8 @@ import type { SqlTransaction } from '../core/inline-projection';
 
 /** An event read from the global log, with where it stands in it. */
 export type PositionedEvent<E extends Event = Event> = RecordedEvent<E> & {
+  /** The tenant the event belongs to; the handler's writes land in it. */
+  tenantId: string;
   /** Unique across the log; grows with each append, but commits may make it visible out of order. */
   globalPosition: number;
   /** The id (xid8, as text) of the transaction that appended the event. */
@@ -18,7 +20,9 @@ export type PositionedEvent<E extends Event = Event> = RecordedEvent<E> & {
  * The runner calls `handle` with batches of events of `eventTypes` (and of `streamTypes`, when
  * given), in log order, inside a
  * transaction that also moves the subscription's checkpoint: the handler's writes and the
- * checkpoint commit together, so each event takes effect exactly once. A handler that throws
+ * checkpoint commit together, so each event takes effect exactly once. Each call gets events
+ * of one tenant, with that tenant set on the transaction: the handler writes tenant tables as
+ * it would for a request of that tenant, and cannot write another tenant's rows. A handler that throws
  * rolls back its batch; it is retried with backoff and the event is parked in the dead letters
  * after the last attempt, which stops this subscription only.
  */

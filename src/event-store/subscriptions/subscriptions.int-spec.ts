@@ -13,6 +13,7 @@ import { DEFAULT_SUBSCRIPTION_OPTIONS } from './subscription-options';
 import { SubscriptionWorker } from './subscription-worker';
 import { UpcasterRegistry } from '../core/upcaster';
 import type { TestDatabase } from '../../../test/support/database';
+import { TENANT_SETTING, WORKER_ROLE } from '../../database/tenancy';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const options = {
@@ -35,7 +36,8 @@ describe('subscriptions', () => {
   beforeAll(async () => {
     database = await openDatabase();
     store = new PostgresEventStore(database, new InlineProjectionRegistry(), upcasters);
-    await database.rows(
+    await database.define(
+      'test_subscription_effects',
       'CREATE TABLE IF NOT EXISTS test_subscription_effects (subscription TEXT, position BIGINT, n INT, instance TEXT)',
     );
   });
@@ -54,7 +56,11 @@ describe('subscriptions', () => {
     const worker: SubscriptionWorker = new SubscriptionWorker(
       subscription,
       async () => {
-        const client = new Client({ connectionString: testDatabaseUrl() });
+        // As the service's workers connect: in the worker role.
+        const client = new Client({
+          connectionString: testDatabaseUrl(),
+          options: `-c role=${WORKER_ROLE}`,
+        });
         await client.connect();
         const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         backendPids.set(worker, rows[0]?.pid ?? 0);
@@ -217,6 +223,7 @@ describe('subscriptions', () => {
     await slow.connect();
     try {
       await slow.query('BEGIN');
+      await slow.query(`SELECT set_config('${TENANT_SETTING}', 'default', true)`);
       await slow.query(
         `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload) VALUES ($1, 1, 'test', $2, '{"n":0}')`,
         [randomUUID(), type],
@@ -314,7 +321,7 @@ describe('subscriptions', () => {
     expect(new Set((await effects(name)).map((e) => e.instance))).toEqual(new Set(['first']));
 
     // The leader's connection dies (as when its process is killed): its lock goes with it.
-    await database.rows('SELECT pg_terminate_backend($1)', [backendPids.get(first)]);
+    await database.asOwner('SELECT pg_terminate_backend($1)', [backendPids.get(first)]);
     await first.stop();
     for (let n = 6; n <= 8; n++) await appendOne(type, n);
     await waitFor('the standby to take over', async () => (await effects(name)).length >= 8);

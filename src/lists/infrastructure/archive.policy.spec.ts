@@ -20,6 +20,7 @@ describe('archive policy', () => {
     },
     streamId: LIST,
     streamType: 'list',
+    tenantId: 'default',
     sequence: 3,
     eventId: 'e7f1c2a4-0000-4000-8000-000000000001',
     metadata: { correlationId: 'request-1' },

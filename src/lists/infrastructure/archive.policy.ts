@@ -45,10 +45,11 @@ export class ArchivePolicy implements EventSubscription<ListArchived>, OnModuleI
   async handle(_tx: unknown, events: readonly PositionedEvent<ListArchived>[]): Promise<void> {
     for (const event of events) {
       if (!event.data.completeOpenTodos) continue;
-      // The completions belong to the archive request: same correlation id, same subject.
+      // The completions belong to the archive request: same tenant, correlation id and subject.
       const { correlationId, subject } = event.metadata;
       const context = {
         requestId: typeof correlationId === 'string' ? correlationId : event.eventId,
+        tenant: event.tenantId,
         ...(typeof subject === 'string' ? { subject } : {}),
       };
       await runWithRequestContext(context, () => this.completeAll(event));

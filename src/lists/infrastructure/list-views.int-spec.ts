@@ -7,6 +7,8 @@ import { createScratchDatabase, databaseOf, testDatabaseUrl } from '../../../tes
 import type { TestDatabase } from '../../../test/support/database';
 import { pause, waitFor } from '../../../test/support/wait-for';
 import { rolledBackTransaction } from '../../../test/support/rolled-back-transaction';
+import { TENANT_SETTING, WORKER_ROLE } from '../../database/tenancy';
+import { runInTenantScope } from '../../database/tenant-scope';
 import { ProjectionAdmin } from '../../event-store';
 import type { PositionedEvent, SqlTransaction, SubscriptionRegistry } from '../../event-store';
 import { ChangeTitleCommand } from '../../todo/application/commands/change-title';
@@ -35,11 +37,15 @@ describe('lists_todos subscription: one statement per batch', () => {
 
   beforeEach(async () => {
     ({ tx, end } = await rolledBackTransaction());
+    // As the subscription runs: the worker role, under the tenant of the events (a fresh one).
+    await tx.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
+    await tx.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [tenant]);
   });
 
   // Each test sees only its own rows: nothing it writes outlives it.
   afterEach(() => end());
 
+  const tenant = `lists-${randomUUID()}`;
   let position = 8_000_000_000;
   const event = (
     streamId: string,
@@ -49,6 +55,7 @@ describe('lists_todos subscription: one statement per batch', () => {
     ...data,
     streamId,
     streamType: 'todo',
+    tenantId: tenant,
     sequence,
     eventId: randomUUID(),
     metadata: {},
@@ -103,45 +110,52 @@ describe('list views over list and todo streams (the whole app)', () => {
   afterAll(() => app.close());
 
   it('never skips a todo event whose transaction was still open, and shows it once committed', async () => {
-    const held = (await commands.execute(new CreateTodoCommand('held back'))).state;
-    const other = (await commands.execute(new CreateTodoCommand('other'))).state;
-    if (held.status === 'Initial' || other.status === 'Initial') throw new Error('not created');
-    const list = {
-      id: (await commands.execute(new CreateListCommand('Gap'))).newEvents[0]!.streamId,
-    };
-    await commands.execute(new AddTodoToListCommand(list.id, held.id));
-    await commands.execute(new AddTodoToListCommand(list.id, other.id));
+    const tenant = `lists-gap-${randomUUID()}`;
+    await runInTenantScope({ tenant }, async () => {
+      const held = (await commands.execute(new CreateTodoCommand('held back'))).state;
+      const other = (await commands.execute(new CreateTodoCommand('other'))).state;
+      if (held.status === 'Initial' || other.status === 'Initial') throw new Error('not created');
+      const list = {
+        id: (await commands.execute(new CreateListCommand('Gap'))).newEvents[0]!.streamId,
+      };
+      await commands.execute(new AddTodoToListCommand(list.id, held.id));
+      await commands.execute(new AddTodoToListCommand(list.id, other.id));
 
-    // A todo writer takes its log position, then stays open while a later one commits.
-    const slow = new Client({ connectionString: testDatabaseUrl() });
-    await slow.connect();
-    try {
-      await slow.query('BEGIN');
-      await slow.query(
-        `INSERT INTO events (aggregate_id, sequence, stream_type, event_type, payload)
-         VALUES ($1, 2, 'todo', 'TodoTitleChanged', $2)`,
-        [held.id, { todoId: held.id, title: 'written while held', changedAt: held.createdAt }],
-      );
-      await commands.execute(new CompleteTodoCommand(other.id));
-      await pause(500); // many polls and notifications
-      const during = await queries.execute(new GetListQuery(list.id));
-      // Gap-safe: the later commit waits behind the open one instead of passing it.
-      expect(during.todos).toEqual([
-        { id: held.id, title: 'held back', completed: false },
-        { id: other.id, title: 'other', completed: false },
+      // A todo writer takes its log position, then stays open while a later one commits.
+      const slow = new Client({ connectionString: testDatabaseUrl() });
+      await slow.connect();
+      try {
+        await slow.query('BEGIN');
+        await slow.query(
+          `INSERT INTO events (tenant_id, aggregate_id, sequence, stream_type, event_type, payload)
+         VALUES ($3, $1, 2, 'todo', 'TodoTitleChanged', $2)`,
+          [
+            held.id,
+            { todoId: held.id, title: 'written while held', changedAt: held.createdAt },
+            tenant,
+          ],
+        );
+        await commands.execute(new CompleteTodoCommand(other.id));
+        await pause(500); // many polls and notifications
+        const during = await queries.execute(new GetListQuery(list.id));
+        // Gap-safe: the later commit waits behind the open one instead of passing it.
+        expect(during.todos).toEqual([
+          { id: held.id, title: 'held back', completed: false },
+          { id: other.id, title: 'other', completed: false },
+        ]);
+        await slow.query('COMMIT');
+      } finally {
+        await slow.end();
+      }
+      const after = await waitFor('both todo events in the list', async () => {
+        const view = await queries.execute(new GetListQuery(list.id));
+        return view.counts.completed === 1 ? view : undefined;
+      });
+      expect(after.todos).toEqual([
+        { id: held.id, title: 'written while held', completed: false },
+        { id: other.id, title: 'other', completed: true },
       ]);
-      await slow.query('COMMIT');
-    } finally {
-      await slow.end();
-    }
-    const after = await waitFor('both todo events in the list', async () => {
-      const view = await queries.execute(new GetListQuery(list.id));
-      return view.counts.completed === 1 ? view : undefined;
     });
-    expect(after.todos).toEqual([
-      { id: held.id, title: 'written while held', completed: false },
-      { id: other.id, title: 'other', completed: true },
-    ]);
   });
 });
 
@@ -165,14 +179,18 @@ describe('list views rebuilt with projections rebuild (a database of its own)', 
   });
 
   const snapshot = async () => ({
-    views: await database.rows(
-      'SELECT id, name, archived, version, created_at, updated_at FROM lists_views ORDER BY id',
+    views: await database.asOwner(
+      'SELECT tenant_id, id, name, archived, version, created_at, updated_at FROM lists_views ORDER BY id',
     ),
-    items: await database.rows('SELECT * FROM lists_items ORDER BY list_id, position'),
-    cards: await database.rows('SELECT * FROM lists_todo_cards ORDER BY todo_id'),
+    items: await database.asOwner('SELECT * FROM lists_items ORDER BY list_id, position'),
+    cards: await database.asOwner('SELECT * FROM lists_todo_cards ORDER BY todo_id'),
   });
 
   it('rebuilds lists and lists_todos into tables equal to the live ones', async () => {
+    await runInTenantScope({ tenant: 'lists-rebuild' }, () => workload());
+  });
+
+  async function workload(): Promise<void> {
     const commands = app.get(CommandBus);
     const todos: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -199,7 +217,7 @@ describe('list views rebuilt with projections rebuild (a database of its own)', 
     await commands.execute(new ArchiveListCommand(lists[2]!, false));
 
     await waitFor('the cards to catch up', async () => {
-      const [row] = await database.rows<{ done: boolean }>(
+      const [row] = await database.asOwner<{ done: boolean }>(
         `SELECT global_position >= (SELECT max(global_position) FROM events WHERE stream_type = 'todo')
            AS done
          FROM projection_checkpoints WHERE name = 'lists_todos'`,
@@ -214,5 +232,5 @@ describe('list views rebuilt with projections rebuild (a database of its own)', 
     await admin.rebuild('lists', { batchSize: 7 });
     await admin.rebuild('lists_todos', { batchSize: 7 });
     expect(await snapshot()).toEqual(live);
-  });
+  }
 });

@@ -45,7 +45,7 @@ export class ListViewsProjection implements InlineProjection<ListEvent>, OnModul
           `INSERT INTO lists_items
              (list_id, todo_id, position, todo_title, todo_completed, todo_version)
            VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (list_id, todo_id) DO UPDATE
+           ON CONFLICT (tenant_id, list_id, todo_id) DO UPDATE
            SET position = EXCLUDED.position, todo_title = EXCLUDED.todo_title,
                todo_completed = EXCLUDED.todo_completed, todo_version = EXCLUDED.todo_version,
                removed = FALSE`,

@@ -8,8 +8,8 @@ import { currentRequestContext } from './request-context';
 /**
  * What every event of one command records about its cause: `correlationId` ties every event and
  * log line of one request (its `X-Request-Id`) together; `causationId` names this command's
- * execution, the direct cause of the events it appends; the acting subject comes last, so
- * nothing a caller passes can claim another one.
+ * execution, the direct cause of the events it appends; the tenant and the acting subject come
+ * last, so nothing a caller passes can claim another one.
  */
 export function commandMetadata(commandType: string, ids: IdGenerator): EventMetadata {
   const context = currentRequestContext();
@@ -20,6 +20,7 @@ export function commandMetadata(commandType: string, ids: IdGenerator): EventMet
     ...(context
       ? {
           requestId: context.requestId,
+          ...(context.tenant !== undefined ? { tenant: context.tenant } : {}),
           ...(context.subject !== undefined ? { subject: context.subject } : {}),
         }
       : {}),

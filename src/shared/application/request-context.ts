@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { runInTenantScope } from '../../database/tenant-scope';
 
 /** What is known about the request (or CLI invocation) that is being served. */
 export type RequestContext = {
@@ -9,13 +10,23 @@ export type RequestContext = {
    * recorded in the metadata of every event the request writes.
    */
   subject?: string;
+  /**
+   * Whose data the request may touch, from the credential (or `default` without
+   * authentication). Every database statement of the request runs under it.
+   */
+  tenant?: string;
+  /** What the credential allows (`todos:read`, ...); undefined: everything. */
+  scopes?: ReadonlySet<string>;
 };
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
-/** Runs `work` with `context` visible to everything it calls, however deep. */
+/**
+ * Runs `work` with `context` visible to everything it calls, however deep; its tenant and
+ * subject (also once filled in later) are the database's tenant scope.
+ */
 export function runWithRequestContext<T>(context: RequestContext, work: () => T): T {
-  return storage.run(context, work);
+  return storage.run(context, () => runInTenantScope(context, work));
 }
 
 /** The context of the current request, if any. */

@@ -1,3 +1,4 @@
+import { RequiresScope } from '../../../auth/requires-scope.decorator';
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -29,6 +30,7 @@ const RANGE_INVALID = {
  */
 @ApiTags('activity')
 @ApiProblem(500, 'Unexpected failure; details are logged, not returned.', [P.internal])
+@RequiresScope('activity:read')
 @Controller('activity')
 export class ActivityController {
   constructor(private readonly queries: QueryBus) {}

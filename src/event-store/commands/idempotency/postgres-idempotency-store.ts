@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
+import { WORKER_ROLE } from '../../../database/tenancy';
 import type { SqlTransaction } from '../../core/inline-projection';
 import { IdempotencyKeyInFlightError } from './idempotency.errors';
 import { IdempotencyKeyTakenSignal, IdempotencyStore } from './idempotency-store';
@@ -9,16 +10,25 @@ import type { IdempotencyRecord } from './idempotency-store';
 // keeps them apart from any other two-key lock as well.
 const LOCK_CLASS = 1_764_230_500;
 
+// Keys are scoped to the tenant (by row-level security) and to the acting subject: both come
+// from the transaction's settings, which the column defaults fill in on insert.
+const SUBJECT = `COALESCE(current_setting('todo.subject', true), '')`;
+
 const FIND = `
   SELECT key, fingerprint, stream_id, stream_type, version, outcome FROM idempotency_keys
-  WHERE key = $1 AND expires_at > now()`;
+  WHERE subject = ${SUBJECT} AND key = $1 AND expires_at > now()`;
+
+const LOCK = `
+  SELECT pg_try_advisory_xact_lock($1,
+    hashtext(concat_ws(chr(31), current_setting('todo.tenant', true), ${SUBJECT}, $2::text)))
+    AS locked`;
 
 // An expired record of the same key is replaced; a live one is left alone (no row returned).
 const RECORD = `
   INSERT INTO idempotency_keys
     (key, fingerprint, stream_id, stream_type, version, outcome, expires_at)
   VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))
-  ON CONFLICT (key) DO UPDATE
+  ON CONFLICT (tenant_id, subject, key) DO UPDATE
     SET fingerprint = EXCLUDED.fingerprint, stream_id = EXCLUDED.stream_id,
         stream_type = EXCLUDED.stream_type, version = EXCLUDED.version,
         outcome = EXCLUDED.outcome, created_at = now(), expires_at = EXCLUDED.expires_at
@@ -27,8 +37,9 @@ const RECORD = `
 
 const DELETE_EXPIRED = `
   DELETE FROM idempotency_keys
-  WHERE key IN (
-    SELECT key FROM idempotency_keys WHERE expires_at <= now() ORDER BY expires_at LIMIT $1
+  WHERE (tenant_id, subject, key) IN (
+    SELECT tenant_id, subject, key FROM idempotency_keys
+    WHERE expires_at <= now() ORDER BY expires_at LIMIT $1
     FOR UPDATE SKIP LOCKED)`;
 
 type Row = {
@@ -71,10 +82,7 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
     // primary key; the lock is released by the commit or the rollback, also if the process dies.
     // Two keys with the same 32-bit hash can only cause a spurious, retryable 409 while both are
     // being written; the primary key, not the lock, is what keeps a key to one write.
-    const { rows } = await transaction.query<{ locked: boolean }>(
-      'SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked',
-      [LOCK_CLASS, record.key],
-    );
+    const { rows } = await transaction.query<{ locked: boolean }>(LOCK, [LOCK_CLASS, record.key]);
     if (rows[0]?.locked !== true) throw new IdempotencyKeyInFlightError();
     const inserted = await transaction.query(RECORD, [
       record.key,
@@ -89,7 +97,10 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
   }
 
   async deleteExpired(limit: number): Promise<number> {
-    const { rowCount } = await this.database.query(DELETE_EXPIRED, [limit]);
-    return rowCount;
+    // Expired records of every tenant: the worker role may see and delete those, and no others.
+    return this.database.transaction(async (transaction) => {
+      await transaction.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
+      return (await transaction.query(DELETE_EXPIRED, [limit])).rowCount;
+    });
   }
 }

@@ -68,13 +68,16 @@ describe('addServiceWideResponses', () => {
       '/r': { get: { operationId: 'R_get', responses: { 200: { description: 'ok' }, 503: own } } },
     });
     addServiceWideResponses(document, settings, ({ path }) =>
-      path === '/r' ? { public: true, rateLimited: false, usesDatabase: true } : OPEN_READ,
+      path === '/r'
+        ? { public: true, rateLimited: false, usesDatabase: true }
+        : { ...OPEN_READ, scope: 'todos:write' },
     );
     const write = document.paths['/w']?.post;
     const read = document.paths['/r']?.get;
     expect(Object.keys(write?.responses ?? {})).toEqual([
       '201',
       '401',
+      '403',
       '413',
       '415',
       '429',
@@ -89,6 +92,11 @@ describe('addServiceWideResponses', () => {
       'Retry-After',
     ]);
     expect(write?.parameters).toEqual([expect.objectContaining({ name: 'X-Request-Id' })]);
+    // A missing tenant or scope: both examples, and the RFC 6750 challenge header.
+    const forbidden = write?.responses[403] as ResponseObject;
+    expect(JSON.stringify(forbidden.content)).toContain('tenant-required');
+    expect(JSON.stringify(forbidden.content)).toContain('todos:write scope');
+    expect(Object.keys(forbidden.headers ?? {})).toContain('WWW-Authenticate');
   });
 
   it('adds no 401 without authentication, no 429 without a rate limit, no 503 without a database', () => {

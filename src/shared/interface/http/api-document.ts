@@ -26,6 +26,8 @@ export type OperationTraits = {
   rateLimited: boolean;
   /** Reads or writes the database, so an unavailable or busy one makes it fail with 503. */
   usesDatabase: boolean;
+  /** The scope a credential needs for it, if any. */
+  scope?: string;
 };
 
 export type ServiceWideSettings = {
@@ -47,6 +49,11 @@ const RESPONSE_HEADERS = {
   },
   retryAfter: { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
   authenticate: { description: 'The schemes this service accepts (RFC 9110).', ...string },
+  insufficientScope: {
+    description:
+      'On insufficient-scope only: `Bearer error="insufficient_scope", scope="..."` (RFC 6750).',
+    ...string,
+  },
   etag: { description: 'The current version, to reload or to send in If-Match.', ...string },
 } satisfies Record<string, HeaderObject>;
 
@@ -68,6 +75,22 @@ export function addServiceWideResponses(
     const extra: Record<number, ResponseObject> = {};
     if (settings.authentication && !traits.public) {
       extra[401] = problemResponse('Credentials are missing or not valid.', [P.unauthorized]);
+      extra[403] = problemResponse(
+        traits.scope === undefined
+          ? 'The token names no tenant.'
+          : `The token names no tenant, or the credential lacks the \`${traits.scope}\` scope.`,
+        [
+          P.tenantRequired,
+          ...(traits.scope === undefined
+            ? []
+            : [
+                {
+                  ...P.insufficientScope,
+                  detail: `This operation needs the ${traits.scope} scope, which the credential does not have.`,
+                },
+              ]),
+        ],
+      );
     }
     if (operation.requestBody !== undefined || BODY_METHODS.has(method)) {
       extra[413] = problemResponse(
@@ -116,6 +139,7 @@ function addResponseHeaders(status: number, response: ResponseObject): void {
   const headers: Record<string, HeaderObject | ReferenceObject> = { ...response.headers };
   headers[REQUEST_ID_HEADER] ??= RESPONSE_HEADERS.requestId;
   if (status === 401) headers['WWW-Authenticate'] ??= RESPONSE_HEADERS.authenticate;
+  if (status === 403) headers['WWW-Authenticate'] ??= RESPONSE_HEADERS.insufficientScope;
   if (status === 412) headers.ETag ??= RESPONSE_HEADERS.etag;
   if (status === 429 || status === 503) headers['Retry-After'] ??= RESPONSE_HEADERS.retryAfter;
   response.headers = headers;

@@ -97,6 +97,21 @@ export const PROBLEM_EXAMPLES = {
     detail: 'This route needs credentials.',
     instance: '/todos',
   },
+  tenantRequired: {
+    type: problemType('tenant-required'),
+    title: 'Tenant required',
+    status: 403,
+    detail:
+      'The token has no valid tenant_id claim: 1 to 63 letters, digits, ., _ or -, naming the tenant to act for.',
+    instance: '/todos',
+  },
+  insufficientScope: {
+    type: problemType('insufficient-scope'),
+    title: 'Insufficient scope',
+    status: 403,
+    detail: 'This operation needs the todos:write scope, which the credential does not have.',
+    instance: '/todos',
+  },
   payloadTooLarge: {
     type: problemType('payload-too-large'),
     title: 'Payload too large',

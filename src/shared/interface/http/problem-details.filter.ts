@@ -7,7 +7,7 @@ import { DomainError } from '../../domain/domain-error';
 import type { DomainErrorKind } from '../../domain/domain-error';
 import { PROBLEM_CONTENT_TYPE, problemType, slugOfCode } from './problem-details';
 import type { ProblemDetails } from './problem-details';
-import { AuthenticationError } from './authentication.error';
+import { AuthenticationError, AuthorizationError } from './authentication.error';
 import { databaseFaultOf } from './database-unavailable';
 import { MalformedBodyError } from './json-body';
 import { urlForLog } from './loggable';
@@ -30,6 +30,8 @@ export const REQUEST_PROBLEMS = {
   malformedBody: { slug: 'malformed-body', title: 'Malformed request body', status: 400 },
   malformedUrl: { slug: 'malformed-url', title: 'Malformed URL', status: 400 },
   unauthorized: { slug: 'unauthorized', title: 'Unauthorized', status: 401 },
+  tenantRequired: { slug: 'tenant-required', title: 'Tenant required', status: 403 },
+  insufficientScope: { slug: 'insufficient-scope', title: 'Insufficient scope', status: 403 },
   internal: { slug: 'internal-error', title: 'Internal server error', status: 500 },
 } as const satisfies Record<string, { slug: string; title: string; status: number }>;
 
@@ -95,6 +97,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof AuthenticationError) {
       response.setHeader('WWW-Authenticate', exception.challenge);
     }
+    if (exception instanceof AuthorizationError && exception.challenge !== undefined) {
+      response.setHeader('WWW-Authenticate', exception.challenge);
+    }
     if ((status === 503 || status === 429) && !response.hasHeader('Retry-After')) {
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     }
@@ -117,6 +122,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof AuthenticationError) {
       return { ...problemOf(REQUEST_PROBLEMS.unauthorized), detail: exception.message };
+    }
+    if (exception instanceof AuthorizationError) {
+      const known =
+        exception.problem === 'tenant-required'
+          ? REQUEST_PROBLEMS.tenantRequired
+          : REQUEST_PROBLEMS.insufficientScope;
+      return { ...problemOf(known), detail: exception.message };
     }
     const fault = databaseFaultOf(exception);
     if (fault) {

@@ -42,6 +42,12 @@ export const PROBLEM_TYPES: readonly {
     when: 'a projection that cannot be rebuilt',
   },
   { slug: 'unauthorized', status: 401, when: 'missing or wrong credentials' },
+  { slug: 'tenant-required', status: 403, when: 'a token without a valid tenant claim' },
+  {
+    slug: 'insufficient-scope',
+    status: 403,
+    when: "the credential lacks the operation's scope (`WWW-Authenticate` names it)",
+  },
   { slug: 'todo-not-found', status: 404, when: 'no todo has this id' },
   { slug: 'list-not-found', status: 404, when: 'no list has this id' },
   { slug: 'todo-version-not-found', status: 404, when: 'the todo has no such version' },

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { currentRequestContext } from '../../application/request-context';
 import { closeWithoutReadingBody } from './unread-body';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -37,33 +38,64 @@ export class FixedWindowRateLimiter {
 }
 
 /**
- * Limits requests per client address before anything else is done for them: before the body is
- * read, before authentication (so guessing credentials is limited too) and before routing (so
- * unknown paths count as well). `exempt` paths (probes) are never limited.
+ * Limits requests per client before the body is read and before routing (so unknown paths count
+ * as well): per authenticated subject, so clients behind one address (a proxy, a NAT) do not
+ * share a budget, and per address when anonymous. It runs after authentication; refused
+ * credentials are counted per address by `rateLimitRefusals`, so guessing them is limited too.
+ * `exempt` paths (probes) are never limited.
  */
 export function rateLimit(
   limiter: FixedWindowRateLimiter,
   exempt: (path: string) => boolean,
 ): RequestHandler {
-  const window = `${limiter.windowMs / 1000} s`;
   return (request, response, next) => {
     if (exempt(request.path)) {
       next();
       return;
     }
-    const decision = limiter.take(request.ip ?? request.socket.remoteAddress ?? 'unknown');
-    if (decision.allowed) {
-      next();
-      return;
-    }
-    response.setHeader('Retry-After', String(decision.retryAfterSeconds));
-    closeWithoutReadingBody(request, response);
+    const subject = currentRequestContext()?.subject;
     next(
-      new HttpException(
-        `Too many requests: at most ${limiter.limit} per ${window} from one client. ` +
-          `Retry after ${decision.retryAfterSeconds} s.`,
-        HttpStatus.TOO_MANY_REQUESTS,
+      refusal(
+        limiter,
+        request,
+        response,
+        subject === undefined ? addressOf(request) : `subject:${subject}`,
       ),
     );
   };
+}
+
+/** Counts a request refused by authentication against its address, and limits those too. */
+export function rateLimitRefusals(
+  limiter: FixedWindowRateLimiter,
+  exempt: (path: string) => boolean,
+): ErrorRequestHandler {
+  return (error: unknown, request, response, next) => {
+    next(
+      exempt(request.path)
+        ? error
+        : (refusal(limiter, request, response, addressOf(request)) ?? error),
+    );
+  };
+}
+
+function addressOf(request: Request): string {
+  return `address:${request.ip ?? request.socket.remoteAddress ?? 'unknown'}`;
+}
+
+function refusal(
+  limiter: FixedWindowRateLimiter,
+  request: Request,
+  response: Response,
+  client: string,
+): HttpException | undefined {
+  const decision = limiter.take(client);
+  if (decision.allowed) return undefined;
+  response.setHeader('Retry-After', String(decision.retryAfterSeconds));
+  closeWithoutReadingBody(request, response);
+  return new HttpException(
+    `Too many requests: at most ${limiter.limit} per ${limiter.windowMs / 1000} s from one client. ` +
+      `Retry after ${decision.retryAfterSeconds} s.`,
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
 }

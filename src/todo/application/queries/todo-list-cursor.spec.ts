@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { InvalidCursorError } from '../../../shared/application/invalid-cursor.error';
+import { runWithRequestContext } from '../../../shared/application/request-context';
 import { DEFAULT_WRITE_SETTINGS } from '../../../shared/application/write-settings';
 import { TodoListCursor } from './todo-list-cursor';
 
@@ -16,6 +17,18 @@ describe('TodoListCursor', () => {
     expect(cursors.decode(cursor)).toEqual(position);
   });
 
+  it("refuses another tenant's cursor", () => {
+    const cursor = runWithRequestContext({ requestId: 'r1', tenant: 'a' }, () =>
+      cursors.encode(position),
+    );
+    expect(
+      runWithRequestContext({ requestId: 'r2', tenant: 'a' }, () => cursors.decode(cursor)),
+    ).toEqual(position);
+    expect(() =>
+      runWithRequestContext({ requestId: 'r3', tenant: 'b' }, () => cursors.decode(cursor)),
+    ).toThrow(InvalidCursorError);
+  });
+
   it('refuses a cursor signed with another secret', () => {
     const other = new TodoListCursor({ ...DEFAULT_WRITE_SETTINGS, cursorSecret: 'x'.repeat(32) });
     expect(() => cursors.decode(other.encode(position))).toThrow(InvalidCursorError);
@@ -25,7 +38,7 @@ describe('TodoListCursor', () => {
   const sign = (payload: unknown): string => {
     const encoded = Buffer.from(JSON.stringify(payload)).toString('base64url');
     const signature = createHmac('sha256', DEFAULT_WRITE_SETTINGS.cursorSecret)
-      .update(encoded)
+      .update(`\n${encoded}`)
       .digest('base64url');
     return `${encoded}.${signature}`;
   };

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InvalidCursorError } from '../../../shared/application/invalid-cursor.error';
+import { currentRequestContext } from '../../../shared/application/request-context';
 import { WriteSettings } from '../../../shared/application/write-settings';
 import type { TodoListPosition } from '../todo-read-model';
 
@@ -11,7 +12,8 @@ const MAX_CURSOR_LENGTH = 512;
 /**
  * Encodes list positions as opaque cursors: base64url JSON plus an HMAC, so a client can neither
  * forge a position nor send the database something it did not get from us. The secret is shared
- * by every instance, so any instance accepts any instance's cursor.
+ * by every instance, so any instance accepts any instance's cursor. The signature covers the
+ * tenant that received the cursor: another tenant's cursor is refused like a forged one.
  */
 @Injectable()
 export class TodoListCursor {
@@ -56,6 +58,9 @@ export class TodoListCursor {
   }
 
   private sign(payload: string): Buffer {
-    return createHmac('sha256', this.settings.cursorSecret).update(payload).digest();
+    const tenant = currentRequestContext()?.tenant ?? '';
+    return createHmac('sha256', this.settings.cursorSecret)
+      .update(`${tenant}\n${payload}`)
+      .digest();
   }
 }

@@ -1,3 +1,4 @@
+import { RequiresScope } from '../../../auth/requires-scope.decorator';
 import {
   Body,
   Controller,
@@ -148,6 +149,7 @@ export class TodoController {
     private readonly queries: QueryBus,
   ) {}
 
+  @RequiresScope('todos:write')
   @Post()
   @ApiOperation({
     summary: 'Create a todo',
@@ -190,6 +192,7 @@ export class TodoController {
     return sendCreated(response, result);
   }
 
+  @RequiresScope('todos:read')
   @Get()
   @ApiOperation({
     summary: 'List todos, newest first, a page at a time',
@@ -228,6 +231,7 @@ export class TodoController {
     return page;
   }
 
+  @RequiresScope('todos:read')
   @Get(':id')
   @ApiOperation({
     summary: 'Get a todo, now or at an earlier version',
@@ -268,6 +272,7 @@ export class TodoController {
     return todo;
   }
 
+  @RequiresScope('todos:read')
   @Get(':id/events')
   @ApiOperation({
     summary: "A todo's history: its events in order, a page at a time",
@@ -299,6 +304,7 @@ export class TodoController {
     return page;
   }
 
+  @RequiresScope('todos:write')
   @Patch(':id')
   @ApiOperation({
     summary: "Change a todo's title",
@@ -340,6 +346,7 @@ export class TodoController {
     return sendChanged(response, result);
   }
 
+  @RequiresScope('todos:write')
   @Post(':id/complete')
   @ApiOperation({
     summary: 'Complete a todo',
@@ -363,6 +370,7 @@ export class TodoController {
     return sendChanged(response, result);
   }
 
+  @RequiresScope('todos:write')
   @Post(':id/reopen')
   @ApiOperation({ summary: 'Reopen a completed todo', description: 'It can be changed again.' })
   @STATUS_CHANGE
@@ -383,6 +391,7 @@ export class TodoController {
     return sendChanged(response, result);
   }
 
+  @RequiresScope('todos:write')
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({

@@ -1,0 +1,2 @@
+\set n random(1, 100000)
+SELECT id, title, completed, version, created_at, updated_at FROM plain_views WHERE id = md5('agg' || :n)::uuid;

@@ -1,0 +1,3 @@
+BEGIN \; SELECT set_config('todo.tenant', 'default', true), set_config('todo.subject', '', true);
+SELECT id, title, completed, version, created_at, updated_at FROM todo_read_views WHERE completed = false ORDER BY created_at DESC, id DESC LIMIT 50;
+COMMIT;

@@ -1,0 +1,1 @@
+SELECT id, title, completed, version, created_at, updated_at FROM todo_read_views WHERE completed = false ORDER BY created_at DESC, id DESC LIMIT 50;

@@ -1,0 +1,18 @@
+/**
+ * What a credential may do. A route names the one scope it needs (`@RequiresScope`); a token or
+ * key without it is refused with 403 `insufficient-scope`.
+ */
+export const SCOPES = ['todos:read', 'todos:write', 'activity:read'] as const;
+
+export type Scope = (typeof SCOPES)[number];
+
+export function isScope(value: unknown): value is Scope {
+  return typeof value === 'string' && (SCOPES as readonly string[]).includes(value);
+}
+
+/** What each scope allows, for the API document's security scheme. */
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  'todos:read': 'Read todos: get, list, history, past versions.',
+  'todos:write': 'Create, rename, complete, reopen and delete todos.',
+  'activity:read': 'Read the activity feed and daily counts.',
+};

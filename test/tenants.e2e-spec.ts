@@ -1,0 +1,258 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { CommandBus } from '@nestjs/cqrs';
+import { SignJWT } from 'jose';
+import request from 'supertest';
+import type { Response } from 'supertest';
+import { runWithRequestContext } from '../src/shared/application/request-context';
+import { CreateTodoCommand } from '../src/todo/application/commands/create-todo';
+import { startTestApp } from './support/app';
+import { waitFor } from './support/wait-for';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'a-secret-for-tenant-tests-that-is-long-enough';
+
+/** Routes that serve no tenant's data (probes, metrics, the API document itself). */
+const NOT_TENANT_DATA = /^\/(health\/|metrics$|docs)/;
+
+type Credential = { name: string; headers: Record<string, string> };
+type TodoBody = { id: string; version: number; title: string; completed: boolean };
+
+const jwt = (tenant: string, subject: string) =>
+  new SignJWT({ tenant_id: tenant })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(SECRET));
+
+/**
+ * Two tenants on one service: for every operation of the API document, tenant B learns nothing
+ * of tenant A's data (not its content, not its existence) and changes none of it, whether B
+ * holds a JWT or an API key. What B gets for A's ids is what it gets for ids that never existed.
+ */
+describe('Tenants (e2e, two tenants over every route)', () => {
+  let app: NestExpressApplication;
+  const tenantA = `acme-${randomUUID().slice(0, 8)}`;
+  const tenantB = `globex-${randomUUID().slice(0, 8)}`;
+  const keyOfB = randomUUID() + randomUUID();
+  let alice: Credential;
+  const credentialsOfB: Credential[] = [];
+
+  // A's data: a todo with history, a deleted one, an idempotent create, a list cursor.
+  let kept: TodoBody;
+  let deleted: TodoBody;
+  const idempotencyKey = randomUUID();
+  let cursorOfA: string;
+
+  const as = (credential: Credential) => {
+    const server = app.getHttpServer();
+    const withAuth = (test: request.Test) => test.set(credential.headers);
+    return {
+      get: (path: string) => withAuth(request(server).get(path)),
+      post: (path: string) => withAuth(request(server).post(path)),
+      patch: (path: string) => withAuth(request(server).patch(path)),
+      delete: (path: string) => withAuth(request(server).delete(path)),
+    };
+  };
+
+  /** What an answer tells, with the ids it was about written as placeholders. */
+  const observed = (response: Response, ids: Record<string, string>) => {
+    let text = response.text;
+    for (const [placeholder, id] of Object.entries(ids)) text = text.split(id).join(placeholder);
+    return {
+      status: response.status,
+      contentType: response.headers['content-type'],
+      etag: response.headers.etag,
+      body: text === '' ? '' : (JSON.parse(text) as unknown),
+    };
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp({
+      auth: {
+        jwtSecret: SECRET,
+        apiKeys: [],
+        apiKeyEntries: [
+          {
+            name: `b-${tenantB}`,
+            tenant: tenantB,
+            scopes: ['todos:read', 'todos:write', 'activity:read'],
+            sha256: createHash('sha256').update(keyOfB).digest('hex'),
+          },
+        ],
+      },
+    });
+    alice = {
+      name: 'A by JWT',
+      headers: { Authorization: `Bearer ${await jwt(tenantA, 'alice')}` },
+    };
+    credentialsOfB.push(
+      { name: 'B by JWT', headers: { Authorization: `Bearer ${await jwt(tenantB, 'bob')}` } },
+      { name: 'B by API key', headers: { 'X-API-Key': keyOfB } },
+    );
+
+    const a = as(alice);
+    kept = (await a.post('/todos').send({ title: 'secret plan' }).expect(201)).body as TodoBody;
+    await a.patch(`/todos/${kept.id}`).send({ title: 'secret plan, v2' }).expect(200);
+    kept = (await a.post(`/todos/${kept.id}/complete`).expect(200)).body as TodoBody;
+    deleted = (await a.post('/todos').send({ title: 'gone' }).expect(201)).body as TodoBody;
+    await a.delete(`/todos/${deleted.id}`).expect(204);
+    await a
+      .post('/todos')
+      .set('Idempotency-Key', idempotencyKey)
+      .send({ title: 'same request' })
+      .expect(201);
+    const page = await a.get('/todos?limit=1').expect(200);
+    cursorOfA = (page.body as { nextCursor: string }).nextCursor;
+    expect(cursorOfA).toEqual(expect.any(String));
+    // A's activity is written by the subscription; wait for it, so B's views are checked after.
+    await waitFor('A in the activity feed', async () => {
+      const feed = await a.get('/activity/feed').expect(200);
+      return (feed.body as { items: unknown[] }).items.length >= 6;
+    });
+  });
+
+  afterAll(() => app?.close());
+
+  /**
+   * Each operation of the API document, and what B tries with it: answers compared with the
+   * same request about an id that never existed (`same`), or checked to hold none of A's data.
+   */
+  const checks: Record<string, (b: Credential) => Promise<void>> = {
+    'GET /todos/{id}': async (b) => {
+      for (const id of [kept.id, deleted.id]) {
+        await same(b, (x) => as(b).get(`/todos/${x}`), id);
+        await same(b, (x) => as(b).get(`/todos/${x}?version=1`), id);
+      }
+    },
+    'GET /todos/{id}/events': async (b) => {
+      for (const id of [kept.id, deleted.id]) {
+        await same(b, (x) => as(b).get(`/todos/${x}/events`), id);
+      }
+    },
+    'PATCH /todos/{id}': async (b) => {
+      await same(b, (x) => as(b).patch(`/todos/${x}`).send({ title: 'hijacked' }), kept.id);
+      await same(
+        b,
+        (x) => as(b).patch(`/todos/${x}`).set('If-Match', '"3"').send({ title: 'hijacked' }),
+        kept.id,
+      );
+    },
+    'POST /todos/{id}/complete': async (b) => {
+      await same(b, (x) => as(b).post(`/todos/${x}/complete`), kept.id);
+    },
+    'POST /todos/{id}/reopen': async (b) => {
+      await same(b, (x) => as(b).post(`/todos/${x}/reopen`), kept.id);
+    },
+    'DELETE /todos/{id}': async (b) => {
+      await same(b, (x) => as(b).delete(`/todos/${x}`), kept.id);
+      await same(b, (x) => as(b).delete(`/todos/${x}`), deleted.id);
+    },
+    'GET /todos': async (b) => {
+      const list = await as(b).get('/todos?limit=100').expect(200);
+      expect(JSON.stringify(list.body)).not.toContain(kept.id);
+      expect(list.text).not.toContain('secret plan');
+      // A cursor A received is refused like a forged one: it does not page into A's list.
+      const forgedCursor = `${cursorOfA.slice(0, -1)}${cursorOfA.endsWith('A') ? 'B' : 'A'}`;
+      const foreign = await as(b).get(`/todos?cursor=${encodeURIComponent(cursorOfA)}`);
+      const forged = await as(b).get(`/todos?cursor=${encodeURIComponent(forgedCursor)}`);
+      expect(observed(foreign, { '<cursor>': cursorOfA })).toEqual(
+        observed(forged, { '<cursor>': forgedCursor }),
+      );
+      expect(foreign.status).toBe(400);
+    },
+    'POST /todos': async (b) => {
+      // A's Idempotency-Key replays nothing of A's: B's request runs as B's own.
+      const replay = await as(b)
+        .post('/todos')
+        .set('Idempotency-Key', idempotencyKey)
+        .send({ title: 'same request' })
+        .expect(201);
+      expect(replay.headers['idempotent-replayed']).toBeUndefined();
+      expect((replay.body as TodoBody).version).toBe(1);
+      // An id taken in A is free in B (commands take ids; over HTTP the service picks them).
+      const ofA = (await as(alice).post('/todos').send({ title: 'taken in A' }).expect(201))
+        .body as TodoBody;
+      const created = await runWithRequestContext(
+        { requestId: randomUUID(), tenant: tenantB, subject: 'test' },
+        () => app.get(CommandBus).execute(new CreateTodoCommand('mine now', ofA.id)),
+      );
+      expect(created.newEvents).toHaveLength(1);
+      expect((await as(b).get(`/todos/${ofA.id}`).expect(200)).body).toMatchObject({
+        title: 'mine now',
+      });
+      expect((await as(alice).get(`/todos/${ofA.id}`).expect(200)).body).toEqual(ofA);
+    },
+    'GET /activity/feed': async (b) => {
+      const feed = await as(b).get('/activity/feed?limit=100').expect(200);
+      expect(feed.text).not.toContain(kept.id);
+      expect(feed.text).not.toContain(deleted.id);
+      expect(feed.text).not.toContain('secret plan');
+    },
+    'GET /activity/daily': async (b) => {
+      const daily = await as(b).get('/activity/daily').expect(200);
+      const ofA = await as(alice).get('/activity/daily').expect(200);
+      const total = (body: unknown) =>
+        (body as { days: { created: number }[] }).days.reduce((sum, day) => sum + day.created, 0);
+      expect(total(ofA.body)).toBeGreaterThanOrEqual(3);
+      // B's own creates are the only ones it counts (it made at most four across the checks).
+      expect(total(daily.body)).toBeLessThanOrEqual(4);
+    },
+  };
+
+  /** B's answer about A's id equals B's answer about an id that never existed. */
+  async function same(
+    b: Credential,
+    send: (id: string) => request.Test,
+    idOfA: string,
+  ): Promise<void> {
+    const never = randomUUID();
+    const aboutA = observed(await send(idOfA), { '<id>': idOfA });
+    const aboutNothing = observed(await send(never), { '<id>': never });
+    expect([b.name, aboutA]).toEqual([b.name, aboutNothing]);
+  }
+
+  it('covers every operation of the API document', async () => {
+    const document = (await request(app.getHttpServer()).get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.entries(document.paths)
+      .filter(([path]) => !NOT_TENANT_DATA.test(path))
+      .flatMap(([path, item]) =>
+        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+    expect(operations.sort()).toEqual(Object.keys(checks).sort());
+  });
+
+  for (const which of [0, 1]) {
+    describe(`tenant B ${which === 0 ? 'by JWT' : 'by API key'}`, () => {
+      for (const operation of [
+        'GET /todos/{id}',
+        'GET /todos/{id}/events',
+        'PATCH /todos/{id}',
+        'POST /todos/{id}/complete',
+        'POST /todos/{id}/reopen',
+        'DELETE /todos/{id}',
+        'GET /todos',
+        'POST /todos',
+        'GET /activity/feed',
+        'GET /activity/daily',
+      ]) {
+        it(`${operation}: nothing of A's is seen or changed`, async () => {
+          const b = credentialsOfB[which];
+          const check = checks[operation];
+          if (!b || !check) throw new Error(`no check for ${operation}`);
+          await check(b);
+          // A's data is as A left it.
+          const mine = await as(alice).get(`/todos/${kept.id}`).expect(200);
+          expect(mine.body).toEqual(kept);
+          await as(alice).get(`/todos/${deleted.id}`).expect(410);
+          const history = await as(alice).get(`/todos/${kept.id}/events`).expect(200);
+          expect((history.body as { items: unknown[] }).items).toHaveLength(3);
+        });
+      }
+    });
+  }
+});
