@@ -22,6 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { RequiresScope } from '../../../auth/requires-scope.decorator';
 import {
   ApiProblem,
   PROBLEM_EXAMPLES as P,
@@ -106,6 +107,7 @@ export class ListController {
   ) {}
 
   @Post()
+  @RequiresScope('todos:write')
   @ApiOperation({
     summary: 'Create a list',
     description:
@@ -143,6 +145,7 @@ export class ListController {
   }
 
   @Get()
+  @RequiresScope('todos:read')
   @ApiOperation({
     summary: 'List lists, newest first, a page at a time',
     description:
@@ -175,6 +178,7 @@ export class ListController {
   }
 
   @Get(':id')
+  @RequiresScope('todos:read')
   @ApiOperation({
     summary: 'Get a list with its todos',
     description:
@@ -196,6 +200,7 @@ export class ListController {
   }
 
   @Patch(':id')
+  @RequiresScope('todos:write')
   @ApiOperation({
     summary: 'Rename a list',
     description: 'The same name again changes nothing and succeeds.',
@@ -222,6 +227,7 @@ export class ListController {
   }
 
   @Post(':id/todos')
+  @RequiresScope('todos:write')
   @ApiOperation({
     summary: 'Add a todo to a list',
     description:
@@ -258,6 +264,7 @@ export class ListController {
   }
 
   @Delete(':id/todos/:todoId')
+  @RequiresScope('todos:write')
   @ApiOperation({
     summary: 'Remove a todo from a list',
     description:
@@ -288,6 +295,7 @@ export class ListController {
   }
 
   @Post(':id/archive')
+  @RequiresScope('todos:write')
   @ApiOperation({
     summary: 'Archive a list',
     description:
