@@ -63,6 +63,23 @@ describe('benchmark statistics', () => {
     ]);
   });
 
+  it('reads one labelled series of a histogram, with le first as prom-client writes it', () => {
+    const text = [
+      'wait_seconds_bucket{le="0.001",connection="reused"} 7',
+      'wait_seconds_bucket{le="+Inf",connection="reused"} 8',
+      'wait_seconds_bucket{le="0.001",connection="opened"} 0',
+      'wait_seconds_bucket{le="+Inf",connection="opened"} 2',
+    ].join('\n');
+    expect([...prometheusBuckets(text, 'wait_seconds', 'connection="opened"')]).toEqual([
+      [0.001, 0],
+      [Number.POSITIVE_INFINITY, 2],
+    ]);
+    expect([...prometheusBuckets(text, 'wait_seconds', 'connection="reused"')]).toEqual([
+      [0.001, 7],
+      [Number.POSITIVE_INFINITY, 8],
+    ]);
+  });
+
   it('takes a quantile of what a histogram recorded between two scrapes, as Prometheus does', () => {
     const before = prometheusBuckets(
       scrape([

@@ -57,10 +57,17 @@ export function prometheusValue(text: string, name: string): number | undefined 
 }
 
 /** The cumulative bucket counts of a Prometheus histogram, by upper bound (`+Inf` as Infinity). */
-export function prometheusBuckets(text: string, name: string): Map<number, number> {
+export function prometheusBuckets(
+  text: string,
+  name: string,
+  /** Only the series with this label, e.g. `connection="opened"`. */
+  label?: string,
+): Map<number, number> {
   const buckets = new Map<number, number>();
-  const pattern = new RegExp(`^${name}_bucket\\{(?:.*,)?le="([^"]+)"\\} (\\S+)$`);
+  // `le` anywhere among the labels: prom-client writes it first, others last.
+  const pattern = new RegExp(`^${name}_bucket\\{(?:[^}]*,)?le="([^"]+)"(?:,[^}]*)?\\} (\\S+)$`);
   for (const line of text.split('\n')) {
+    if (label !== undefined && !line.includes(label)) continue;
     const match = pattern.exec(line.trim());
     if (!match) continue;
     const le = match[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[1]);

@@ -62,6 +62,9 @@ describe('Operations (e2e)', () => {
       expect(text).toMatch(/^event_store_concurrency_conflicts_total [1-9]/m);
       expect(text).toMatch(/^db_pool_connections\{state="total"\} [1-9]/m);
       expect(text).toMatch(/^db_pool_connections\{state="waiting"\} 0/m);
+      // Every statement waits for a connection, if only for microseconds.
+      expect(text).toMatch(/^db_pool_wait_seconds_count\{connection="reused"\} [1-9]/m);
+      expect(text).toMatch(/^db_pool_wait_seconds_count\{connection="opened"\} \d/m);
       // Raw paths never become labels: one series per route pattern.
       expect(text).not.toContain(id);
     });

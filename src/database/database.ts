@@ -1,5 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import { Pool, escapeLiteral } from 'pg';
 import type { PoolClient } from 'pg';
+// The driver's own rendering of a parameter's value (its public typings leave it out).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
 import type { DatabaseOptions } from './database.options';
 import { RUNTIME_ROLE, SUBJECT_SETTING, TENANT_SETTING } from './tenancy';
 import { currentTenantScope } from './tenant-scope';
@@ -30,10 +34,17 @@ export interface Connection extends Queryable {
 export type PoolUsage = { total: number; idle: number; waiting: number };
 
 /**
+ * One lending of a pooled connection: how long the borrower waited for it, and whether a new
+ * connection had to be opened for it (then the wait is mostly the time to connect).
+ */
+export type PoolAcquisition = { waitSeconds: number; opened: boolean };
+
+/**
  * The process's one way to PostgreSQL at run time: a single connection pool behind a small
  * interface. Its connections act as the runtime role (see `tenancy.ts`), and every statement
  * made while a tenant scope is active runs in a transaction that names that tenant: a plain
- * `query` too, since the tenant must end with its transaction. (Subscription workers keep one plain connection each, because LISTEN and their
+ * `query` too (one round trip, see `runScoped`), since the tenant must end with its
+ * transaction. (Subscription workers keep one plain connection each, because LISTEN and their
  * session lock must outlive any lending of a pooled one.) Also the Nest injection token.
  */
 export abstract class Database implements Queryable {
@@ -55,12 +66,20 @@ export abstract class Database implements Queryable {
   abstract withConnection<T>(work: (connection: Connection) => Promise<T>): Promise<T>;
 
   abstract usage(): PoolUsage;
+
+  /** Calls `listener` each time a connection is lent (for every statement and transaction). */
+  abstract onAcquire(listener: (acquisition: PoolAcquisition) => void): void;
 }
 
 /** `Database` on a node-postgres pool. */
 export class PgDatabase extends Database {
+  private readonly listeners: ((acquisition: PoolAcquisition) => void)[] = [];
+  /** Connections opened but not lent yet: the pool opens one for a borrower, then lends it. */
+  private readonly opened = new WeakSet<PoolClient>();
+
   private constructor(private readonly pool: Pool) {
     super();
+    pool.on('connect', (client) => this.opened.add(client));
   }
 
   /**
@@ -83,6 +102,10 @@ export class PgDatabase extends Database {
       // the API reports as 503 instead of holding a request (and a pooled connection) forever.
       statement_timeout: options.statementTimeoutMs ?? 0,
       lock_timeout: options.lockTimeoutMs ?? 0,
+      // Connections stay open while idle (a fixed-size pool). Closed after 10 s idle, as the
+      // driver does by default, a quiet spell left none, and the first burst after it waited
+      // while they were all opened again and every named statement was prepared anew on each.
+      idleTimeoutMillis: 0,
     });
     // An idle connection that the server drops must not crash the process; the pool discards it.
     pool.on('error', () => undefined);
@@ -93,8 +116,12 @@ export class PgDatabase extends Database {
     statement: Statement,
     values: readonly unknown[] = [],
   ): Promise<QueryResult<Row>> {
-    if (currentTenantScope()?.tenant === undefined) return run<Row>(this.pool, statement, values);
-    return this.transaction((transaction) => transaction.query<Row>(statement, values));
+    const scope = currentTenantScope();
+    if (scope?.tenant === undefined) {
+      return this.lend((client) => run<Row>(client, statement, values));
+    }
+    const { tenant, subject } = scope;
+    return this.lend((client) => runScoped<Row>(client, tenant, subject, statement, values));
   }
 
   async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
@@ -126,6 +153,10 @@ export class PgDatabase extends Database {
     };
   }
 
+  onAcquire(listener: (acquisition: PoolAcquisition) => void): void {
+    this.listeners.push(listener);
+  }
+
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }
@@ -135,7 +166,13 @@ export class PgDatabase extends Database {
    * `work` discarded it (a connection that could not be cleaned up is closed instead).
    */
   private async lend<T>(work: (client: PoolClient, discard: () => void) => Promise<T>): Promise<T> {
+    const started = performance.now();
     const client = await this.pool.connect();
+    const acquisition = {
+      waitSeconds: (performance.now() - started) / 1000,
+      opened: this.opened.delete(client),
+    };
+    for (const listener of this.listeners) listener(acquisition);
     // The pool listens for errors only on idle connections. Without a listener of our own, a
     // connection lost between two statements would crash the process with an unhandled 'error'.
     let lost: Error | boolean | undefined;
@@ -151,7 +188,7 @@ export class PgDatabase extends Database {
 }
 
 async function run<Row>(
-  target: Pool | PoolClient,
+  target: PoolClient,
   statement: Statement,
   values: readonly unknown[],
 ): Promise<QueryResult<Row>> {
@@ -161,6 +198,44 @@ async function run<Row>(
     values: [...values],
   });
   return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
+}
+
+/**
+ * One statement under a tenant in one round trip: a simple query of two statements runs as one
+ * implicit transaction, so the tenant set by the first holds for the second and ends with it.
+ * Three round trips (BEGIN with the tenant, the statement, COMMIT) cost a hot read more than
+ * planning its statement again, which the simple protocol's quoted literals require.
+ */
+async function runScoped<Row>(
+  client: PoolClient,
+  tenant: string,
+  subject: string | undefined,
+  statement: Statement,
+  values: readonly unknown[],
+): Promise<QueryResult<Row>> {
+  const text = typeof statement === 'string' ? statement : statement.text;
+  const inlined = text.replace(/\$(\d+)/g, (_, index: string) =>
+    literal(values[Number(index) - 1]),
+  );
+  const results = (await client.query(
+    `${tenantSettings(tenant, subject)}; ${inlined}`,
+  )) as unknown as { rows: Row[]; rowCount: number | null }[];
+  const last = results[results.length - 1];
+  if (last === undefined) throw new Error('A scoped statement returned no result.');
+  return { rows: last.rows, rowCount: last.rowCount ?? last.rows.length };
+}
+
+/**
+ * A parameter as a quoted literal. Quoted literals are untyped, as parameters are, so
+ * PostgreSQL infers the same types for them; values are rendered as the driver renders
+ * parameters.
+ */
+function literal(value: unknown): string {
+  const prepared: unknown = prepareValue(value);
+  if (prepared === null || prepared === undefined) return 'NULL';
+  if (Buffer.isBuffer(prepared)) return `'\\x${prepared.toString('hex')}'`;
+  if (typeof prepared !== 'string') throw new TypeError('A parameter the driver cannot render.');
+  return escapeLiteral(prepared);
 }
 
 async function inTransaction<T>(
@@ -193,8 +268,12 @@ async function inTransaction<T>(
  */
 function beginFor(tenant: string | undefined, subject: string | undefined): string {
   if (tenant === undefined) return 'BEGIN';
+  return `BEGIN; ${tenantSettings(tenant, subject)}`;
+}
+
+function tenantSettings(tenant: string, subject: string | undefined): string {
   return (
-    `BEGIN; SELECT set_config('${TENANT_SETTING}', ${escapeLiteral(tenant)}, true), ` +
+    `SELECT set_config('${TENANT_SETTING}', ${escapeLiteral(tenant)}, true), ` +
     `set_config('${SUBJECT_SETTING}', ${escapeLiteral(subject ?? '')}, true)`
   );
 }

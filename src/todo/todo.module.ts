@@ -4,6 +4,7 @@ import { EventStoreModule } from '../event-store';
 import { GetTodoAtVersionHandler } from './application/queries/get-todo-at-version.handler';
 import { GetTodoHistoryHandler } from './application/queries/get-todo-history.handler';
 import { GetTodoHandler } from './application/queries/get-todo.handler';
+import { GetTodoVersionHandler } from './application/queries/get-todo-version.handler';
 import { TodoListCursor } from './application/queries/todo-list-cursor';
 import { ListTodosHandler } from './application/queries/list-todos.handler';
 import { TodoReadModel } from './application/todo-read-model';
@@ -16,6 +17,7 @@ import { TodoController } from './interface/http/todo.controller';
   controllers: [TodoController],
   providers: [
     GetTodoHandler,
+    GetTodoVersionHandler,
     GetTodoAtVersionHandler,
     GetTodoHistoryHandler,
     TodoListCursor,

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { Database } from '../../src/database/database';
 import type {
   Connection,
+  PoolAcquisition,
   PoolUsage,
   QueryResult,
   Queryable,
@@ -61,6 +62,10 @@ export class TestDatabase extends Database {
 
   usage(): PoolUsage {
     return this.inner.usage();
+  }
+
+  onAcquire(listener: (acquisition: PoolAcquisition) => void): void {
+    this.inner.onAcquire(listener);
   }
 
   /** The rows of one statement. */

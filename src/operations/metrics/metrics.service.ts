@@ -62,6 +62,24 @@ export class MetricsService implements EventStoreObserver, OnModuleDestroy {
         this.set({ state: 'waiting' }, usage.waiting);
       },
     });
+    const poolWait = new Histogram({
+      name: 'db_pool_wait_seconds',
+      help:
+        'Time to get a pooled PostgreSQL connection, by whether one was free ("reused") or had to ' +
+        'be opened ("opened": mostly the time to connect).',
+      labelNames: ['connection'] as const,
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    // Both series from the start, so a rate over them exists before the first new connection.
+    poolWait.zero({ connection: 'reused' });
+    poolWait.zero({ connection: 'opened' });
+    // Children bound once: this runs for every statement.
+    const reused = poolWait.labels('reused');
+    const opened = poolWait.labels('opened');
+    database.onAcquire((acquisition) =>
+      (acquisition.opened ? opened : reused).observe(acquisition.waitSeconds),
+    );
     collectDefaultMetrics({ register: this.registry });
   }
 

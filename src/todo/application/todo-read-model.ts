@@ -1,3 +1,4 @@
+import type { JsonText } from '../../shared/application/json-text';
 import type { TodoView } from './todo-view';
 
 /**
@@ -15,7 +16,8 @@ export type TodoListFilter = {
 };
 
 export type TodoListPage = {
-  items: TodoView[];
+  /** The todos of the page, newest first, as one JSON array. */
+  items: JsonText<TodoView[]>;
   /** Position of the last item when more rows follow; absent on the last page. */
   next?: TodoListPosition;
 };
@@ -24,6 +26,8 @@ export type TodoListPage = {
 export abstract class TodoReadModel {
   /** The todo; `undefined` when it never existed or was deleted. */
   abstract findById(id: string): Promise<TodoView | undefined>;
+  /** The todo's current version alone; `undefined` when it never existed or was deleted. */
+  abstract findVersion(id: string): Promise<number | undefined>;
   /** Whether the todo was deleted (its tombstone is kept, the todo is not). */
   abstract isDeleted(id: string): Promise<boolean>;
   /** Newest first (creation time, then id), optionally filtered by `completed`. */

@@ -1,3 +1,4 @@
+import type { JsonText } from '../../shared/application/json-text';
 import type { ExistingTodo } from '../domain/todo';
 
 /** A todo as the application returns it to its callers. */
@@ -12,7 +13,8 @@ export type TodoView = {
 };
 
 export type TodoList = {
-  items: TodoView[];
+  /** The page's todos as one JSON array, as the read model serialised them. */
+  items: JsonText<TodoView[]>;
   /** Opaque; pass it back to get the next page. `null` on the last page. */
   nextCursor: string | null;
 };

@@ -1,4 +1,5 @@
 import { createScratchDatabase, openDatabase } from '../../../test/support/database';
+import { parseJsonText } from '../../shared/application/json-text';
 import type { TodoListPosition } from '../application/todo-read-model';
 import { PostgresTodoReadModel, listStatement } from './postgres-todo-read-model';
 import type { TestDatabase } from '../../../test/support/database';
@@ -115,7 +116,7 @@ describe('PostgresTodoReadModel on a large table', () => {
     let after: TodoListPosition | undefined;
     for (let page = 0; page < 1000; page++) {
       const result = await readModel.list({ completed: true, limit: 100, after });
-      seen.push(...result.items.map((item) => item.id));
+      seen.push(...parseJsonText(result.items).map((item) => item.id));
       if (!result.next) break;
       after = result.next;
     }

@@ -23,6 +23,41 @@ const VERSION = /^[1-9][0-9]{0,15}$/;
 export const IF_MATCH_MAX_TAGS = 32;
 export const IF_MATCH_MAX_BYTES = 1024;
 
+/** One member of an entity-tag list: its opaque part and whether it was marked weak (`W/`). */
+export type EntityTag = { weak: boolean; opaque: string };
+
+/**
+ * Parses a conditional header's list of entity tags (RFC 9110 §13.1.1, §13.1.2): `*`, or a
+ * comma-separated list of tags, at most `IF_MATCH_MAX_TAGS` in `IF_MATCH_MAX_BYTES` bytes.
+ *
+ * @throws RequestValidationError, naming `field`, when the value is neither.
+ */
+export function parseEntityTags(value: string, field: string): '*' | EntityTag[] {
+  // Node reads header values as latin1: one character per byte.
+  if (value.length > IF_MATCH_MAX_BYTES) throw tooLong(field);
+  const trimmed = value.trim();
+  if (trimmed === '*') return '*';
+  const members = trimmed.split(',').map((member) => member.trim());
+  if (members.filter((member) => member !== '').length > IF_MATCH_MAX_TAGS) throw tooLong(field);
+  const tags: EntityTag[] = [];
+  for (const member of members) {
+    // The list syntax allows empty elements (RFC 9110 §5.6.1); a value of only those does not.
+    if (member === '') continue;
+    const match = ENTITY_TAG.exec(member);
+    if (!match) throw invalid(field);
+    const [, weak, opaque = ''] = match;
+    tags.push({ weak: weak !== undefined, opaque });
+  }
+  if (tags.length === 0) throw invalid(field);
+  return tags;
+}
+
+/** The version a tag names, if it is one this service issues (`"<version>"`). */
+export function versionOfTag(opaque: string): number | undefined {
+  // Beyond 2^53 a tag would round to another version; no such version is ever issued.
+  return VERSION.test(opaque) && Number.isSafeInteger(Number(opaque)) ? Number(opaque) : undefined;
+}
+
 /**
  * Parses an `If-Match` field value (RFC 9110 §13.1.1): `*`, or a comma-separated list of entity
  * tags. Matching is strong, so weak tags and tags this service never issues are kept out of the
@@ -31,44 +66,32 @@ export const IF_MATCH_MAX_BYTES = 1024;
  * @throws RequestValidationError when the value is not `*` or a list of entity tags.
  */
 export function parseIfMatch(value: string): IfMatchCondition {
-  // Node reads header values as latin1: one character per byte.
-  if (value.length > IF_MATCH_MAX_BYTES) throw tooLong();
-  const trimmed = value.trim();
-  if (trimmed === '*') return { any: true };
-  const members = trimmed.split(',').map((member) => member.trim());
-  if (members.filter((member) => member !== '').length > IF_MATCH_MAX_TAGS) throw tooLong();
+  const tags = parseEntityTags(value, 'If-Match');
+  if (tags === '*') return { any: true };
   const versions: number[] = [];
-  for (const member of members) {
-    // The list syntax allows empty elements (RFC 9110 §5.6.1); a value of only those does not.
-    if (member === '') continue;
-    const match = ENTITY_TAG.exec(member);
-    if (!match) throw invalid();
-    const [, weak, tag = ''] = match;
-    // Beyond 2^53 a tag would round to another version; no such version is ever issued.
-    if (weak === undefined && VERSION.test(tag) && Number.isSafeInteger(Number(tag))) {
-      versions.push(Number(tag));
-    }
+  for (const tag of tags) {
+    const version = tag.weak ? undefined : versionOfTag(tag.opaque);
+    if (version !== undefined) versions.push(version);
   }
-  if (members.every((member) => member === '')) throw invalid();
   return { any: false, versions };
 }
 
-function tooLong(): RequestValidationError {
+function tooLong(field: string): RequestValidationError {
   return new RequestValidationError([
     {
-      field: 'If-Match',
+      field,
       messages: [
-        `If-Match may list at most ${IF_MATCH_MAX_TAGS} entity tags in ${IF_MATCH_MAX_BYTES} bytes`,
+        `${field} may list at most ${IF_MATCH_MAX_TAGS} entity tags in ${IF_MATCH_MAX_BYTES} bytes`,
       ],
     },
   ]);
 }
 
-function invalid(): RequestValidationError {
+function invalid(field: string): RequestValidationError {
   return new RequestValidationError([
     {
-      field: 'If-Match',
-      messages: ['If-Match must be * or a comma-separated list of entity tags such as "3"'],
+      field,
+      messages: [`${field} must be * or a comma-separated list of entity tags such as "3"`],
     },
   ]);
 }
@@ -92,7 +115,7 @@ export class IfMatchPipe implements PipeTransform<unknown, readonly number[] | u
       }
       return undefined;
     }
-    if (typeof value !== 'string') throw invalid();
+    if (typeof value !== 'string') throw invalid('If-Match');
     const condition = parseIfMatch(value);
     return condition.any ? undefined : condition.versions;
   }

@@ -95,6 +95,32 @@ describe('request validation', () => {
     });
   });
 
+  describe('an empty query', () => {
+    it('arrives as the DTO every time, once found valid', async () => {
+      const fresh = new RequestValidationPipe();
+      for (let i = 0; i < 3; i++) {
+        const value = await fresh.transform({}, query(PageDto));
+        expect(value).toBeInstanceOf(PageDto);
+        expect(value).toEqual(new PageDto());
+      }
+    });
+
+    it('is refused every time by a DTO with a required field', async () => {
+      const fresh = new RequestValidationPipe();
+      for (let i = 0; i < 3; i++) {
+        await expect(fresh.transform({}, query(RefDto))).rejects.toThrow(RequestValidationError);
+      }
+    });
+
+    it('does not spare a query with parameters its validation', async () => {
+      const fresh = new RequestValidationPipe();
+      await fresh.transform({}, query(PageDto));
+      await expect(fresh.transform({ limit: '0' }, query(PageDto))).rejects.toThrow(
+        RequestValidationError,
+      );
+    });
+  });
+
   describe('keys that name the prototype chain', () => {
     it.each([
       ['{"__proto__":1}', ['__proto__']],

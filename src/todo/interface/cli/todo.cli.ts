@@ -18,6 +18,7 @@ import {
   LIST_LIMIT_MAX,
   ListTodosQuery,
 } from '../../application/queries/list-todos.query';
+import { parseJsonText } from '../../../shared/application/json-text';
 import { toTodoView } from '../../application/todo-view';
 import type { TodoHistory, TodoView } from '../../application/todo-view';
 import type { TodoWriteResult } from '../../application/todo-write';
@@ -160,8 +161,9 @@ export function registerTodoCommands(program: Command, run: RunWithBuses): void 
             new ListTodosQuery({ completed, limit: options.limit, cursor: options.cursor }),
           ),
         (list, json) => {
-          if (json) return JSON.stringify(list, null, 2);
-          const lines = list.items.length === 0 ? ['No todos.'] : list.items.map(todoLine);
+          const items = parseJsonText(list.items);
+          if (json) return JSON.stringify({ ...list, items }, null, 2);
+          const lines = items.length === 0 ? ['No todos.'] : items.map(todoLine);
           if (list.nextCursor !== null) lines.push(`(more: --cursor ${list.nextCursor})`);
           return lines.join('\n');
         },

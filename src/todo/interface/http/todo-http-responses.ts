@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { etagOf } from '../../../shared/interface/http/if-match';
 import { toTodoView } from '../../application/todo-view';
-import type { TodoView } from '../../application/todo-view';
+import type { TodoList, TodoView } from '../../application/todo-view';
 import type { TodoWriteResult } from '../../application/todo-write';
 
 /** Set on a response that answers a retry with the same key as the first request was answered. */
@@ -47,4 +47,9 @@ export function nextLink(path: string, parameters: Record<string, string | numbe
     if (value !== undefined) query.set(name, String(value));
   }
   return `<${path}?${query.toString()}>; rel="next"`;
+}
+
+/** The body of a page of todos, around the items' JSON as the read model wrote it. */
+export function listBody(page: TodoList): string {
+  return `{"items":${page.items},"nextCursor":${JSON.stringify(page.nextCursor)}}`;
 }

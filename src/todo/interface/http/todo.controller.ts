@@ -4,6 +4,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   HttpStatus,
   Param,
@@ -22,6 +23,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -33,6 +35,14 @@ import { TODO_PROBLEM_EXAMPLES as T } from './todo-problem-examples';
 import { IdempotencyKey } from '../../../shared/interface/http/idempotency-key';
 import type { IdempotencyKeyOfRequest } from '../../../shared/interface/http/idempotency-key';
 import { IfMatch, IfMatchPipe, etagOf } from '../../../shared/interface/http/if-match';
+import { sendJsonText } from '../../../shared/interface/http/json-text';
+import {
+  isNotModified,
+  notModified,
+  parseIfNoneMatch,
+  weakEtag,
+  weakTagOf,
+} from '../../../shared/interface/http/if-none-match';
 import { uuidParam } from '../../../shared/interface/http/validation';
 import { ChangeTitleCommand } from '../../application/commands/change-title';
 import { CompleteTodoCommand } from '../../application/commands/complete-todo';
@@ -42,8 +52,9 @@ import { ReopenTodoCommand } from '../../application/commands/reopen-todo';
 import { GetTodoAtVersionQuery } from '../../application/queries/get-todo-at-version.query';
 import { GetTodoHistoryQuery } from '../../application/queries/get-todo-history.query';
 import { GetTodoQuery } from '../../application/queries/get-todo.query';
+import { GetTodoVersionQuery } from '../../application/queries/get-todo-version.query';
 import { ListTodosQuery } from '../../application/queries/list-todos.query';
-import type { TodoHistory, TodoList, TodoView } from '../../application/todo-view';
+import type { TodoHistory, TodoView } from '../../application/todo-view';
 import { GetTodoQueryDto } from './dto/get-todo.query.dto';
 import { ListTodosQueryDto } from './dto/list-todos.query.dto';
 import { TodoHistoryQueryDto } from './dto/todo-history.query.dto';
@@ -53,7 +64,7 @@ import {
   TodoListResponseDto,
   TodoResponseDto,
 } from './dto/todo.response.dto';
-import { nextLink, sendChanged, sendCreated, sendDeleted } from './todo-http-responses';
+import { listBody, nextLink, sendChanged, sendCreated, sendDeleted } from './todo-http-responses';
 
 const ID_PARAM = { name: 'id', format: 'uuid', description: 'The todo id.' } as const;
 
@@ -73,6 +84,9 @@ const REPLAYED = {
     ...string,
   },
 };
+
+const LIST_ETAG =
+  'Weak entity tag of the page: it changes when an item on it changes, or the page holds other todos.';
 
 const IF_MATCH = ApiHeader({
   name: 'If-Match',
@@ -99,6 +113,22 @@ const IDEMPOTENCY_KEY = ApiHeader({
   // No example value: Swagger UI would pre-fill it, so every try would reuse one key (422).
   schema: { type: 'string' },
 });
+
+const IF_NONE_MATCH = (what: string) =>
+  ApiHeader({
+    name: 'If-None-Match',
+    required: false,
+    description:
+      `Answer 304 Not Modified, without a body, if ${what} still has one of these entity tags ` +
+      '(compared weakly: `W/"3"` matches `"3"`), or `*`. A malformed value is ignored.',
+    schema: { type: 'string' },
+  });
+const NOT_MODIFIED = (what: string, etag: string) =>
+  ApiResponse({
+    status: 304,
+    description: `Not Modified: ${what} still has an entity tag listed in If-None-Match.`,
+    headers: { ETag: { description: etag, ...string }, ...REQUEST_ID },
+  });
 
 /** The errors every write on an existing todo can answer, beside its own 409s. */
 const WRITE_ERRORS = applyDecorators(
@@ -200,21 +230,25 @@ export class TodoController {
       'Keyset pagination: follow `nextCursor` (or the `Link` header) until it is null. A walk ' +
       'sees every todo that existed when it started exactly once, whatever is created meanwhile.',
   })
+  @IF_NONE_MATCH('the page')
   @ApiOkResponse({
     type: TodoListResponseDto,
     headers: {
+      ETag: { description: LIST_ETAG, ...string },
       Link: { description: '`<…?cursor=…>; rel="next"` when another page follows.', ...string },
       ...REQUEST_ID,
     },
   })
+  @NOT_MODIFIED('the page', LIST_ETAG)
   @ApiProblem(400, 'Invalid query parameters, or a cursor that is malformed or was altered.', [
     P.validation,
     P.invalidCursor,
   ])
   async list(
     @Query() query: ListTodosQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<TodoList> {
+  ): Promise<string | undefined> {
     const page = await this.queries.execute(
       new ListTodosQuery({ completed: query.completed, limit: query.limit, cursor: query.cursor }),
     );
@@ -228,7 +262,11 @@ export class TodoController {
         }),
       );
     }
-    return page;
+    const body = listBody(page);
+    const tag = weakTagOf(body);
+    response.setHeader('ETag', weakEtag(tag));
+    if (isNotModified(parseIfNoneMatch(ifNoneMatch), tag)) return notModified(response);
+    return sendJsonText(response, body);
   }
 
   @RequiresScope('todos:read')
@@ -240,7 +278,9 @@ export class TodoController {
       'folded from events 1..N of the log.',
   })
   @ApiParam(ID_PARAM)
+  @IF_NONE_MATCH('the todo (or the past version asked for)')
   @ApiOkResponse({ type: TodoResponseDto, headers: { ...ETAG, ...REQUEST_ID } })
+  @NOT_MODIFIED('the todo', ETAG.ETag.description)
   @ApiProblem(400, 'The id is not a UUID, or the version is not a positive integer.', [
     P.validation,
   ])
@@ -261,8 +301,20 @@ export class TodoController {
   async get(
     @Param('id', uuidParam('id')) id: string,
     @Query() query: GetTodoQueryDto,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<TodoView> {
+  ): Promise<TodoView | undefined> {
+    // The current state is checked reading its version alone. A past version is read first (its
+    // ETag is its own version, so express's freshness check then answers 304 for it), and the
+    // current version must not answer for a version the todo never reached.
+    const cached = query.version === undefined ? parseIfNoneMatch(ifNoneMatch) : undefined;
+    if (cached) {
+      const version = await this.queries.execute(new GetTodoVersionQuery(id));
+      if (version !== undefined && isNotModified(cached, String(version))) {
+        response.setHeader('ETag', etagOf(version));
+        return notModified(response);
+      }
+    }
     const todo = await this.queries.execute(
       query.version === undefined
         ? new GetTodoQuery(id)
