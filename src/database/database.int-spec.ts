@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../test/support/database';
+import { runInTenantScope } from './tenant-scope';
 import type { TestDatabase } from '../../test/support/database';
 
 describe('Database (the one pool)', () => {
@@ -26,6 +27,35 @@ describe('Database (the one pool)', () => {
         rowCount: 1,
       });
     }
+  });
+
+  it('gives a statement under a tenant the same parameters as one without, and its tenant', async () => {
+    const statement =
+      'SELECT $1::text AS text, $2::int AS n, $3::uuid[] AS ids, $4::jsonb AS doc, ' +
+      '$5::timestamptz AS at, $6::bytea AS bytes, $7::text AS nothing, $8::boolean AS flag, ' +
+      "coalesce(current_setting('todo.tenant', true), '') AS tenant LIMIT $9";
+    const id = randomUUID();
+    const values = [
+      "it's a \\ $2 'quote'",
+      42,
+      [id],
+      { nested: ["o'k"] },
+      new Date('2026-01-02T03:04:05.678Z'),
+      Buffer.from([0, 1, 254]),
+      null,
+      true,
+      5,
+    ];
+    // A lent connection's statements take their parameters as the protocol's parameters.
+    const plain = await database.withConnection((connection) =>
+      connection.query(statement, values),
+    );
+    const scoped = await runInTenantScope({ tenant: 't-1', subject: 's' }, () =>
+      database.query(statement, values),
+    );
+    expect(plain.rows[0]).toMatchObject({ tenant: '' });
+    expect(scoped.rows).toEqual([{ ...plain.rows[0], tenant: 't-1' }]);
+    expect(plain.rows[0]).toMatchObject({ text: values[0], n: 42, ids: [id], nothing: null });
   });
 
   it('commits a transaction that resolves and rolls back one that throws, passing its error on', async () => {
