@@ -12,6 +12,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import type { AuthConfig } from './config';
 import { migrations } from './migrations';
+import { ListsModule } from './lists/lists.module';
 import { HealthModule } from './operations/health/health.module';
 import { MetricsModule } from './operations/metrics/metrics.module';
 import { SharedModule } from './shared/shared.module';
@@ -50,6 +51,7 @@ export class AppModule {
         AuthModule.forRoot(options.auth ?? { apiKeys: [] }),
         TodoModule,
         ActivityModule,
+        ListsModule,
       ],
       providers: guards,
     };

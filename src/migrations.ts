@@ -1,5 +1,6 @@
 import { ACTIVITY_MIGRATIONS } from './activity/infrastructure/migrations';
 import { EVENT_STORE_MIGRATIONS } from './event-store';
+import { LISTS_MIGRATIONS } from './lists/infrastructure/migrations';
 import { TODO_MIGRATIONS } from './todo/infrastructure/migrations';
 
 /**
@@ -7,4 +8,9 @@ import { TODO_MIGRATIONS } from './todo/infrastructure/migrations';
  * module applies (in timestamp order, whatever the order here) without knowing any module.
  * A module with tables adds its list here.
  */
-export const migrations = [...EVENT_STORE_MIGRATIONS, ...TODO_MIGRATIONS, ...ACTIVITY_MIGRATIONS];
+export const migrations = [
+  ...EVENT_STORE_MIGRATIONS,
+  ...TODO_MIGRATIONS,
+  ...ACTIVITY_MIGRATIONS,
+  ...LISTS_MIGRATIONS,
+];

@@ -34,6 +34,13 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/todos/{id}/events', scope: 'todos:read' },
   { method: 'post', path: '/todos/{id}/complete', scope: 'todos:write' },
   { method: 'post', path: '/todos/{id}/reopen', scope: 'todos:write' },
+  { method: 'post', path: '/lists', scope: 'todos:write' },
+  { method: 'get', path: '/lists', scope: 'todos:read' },
+  { method: 'get', path: '/lists/{id}', scope: 'todos:read' },
+  { method: 'patch', path: '/lists/{id}', scope: 'todos:write' },
+  { method: 'post', path: '/lists/{id}/todos', scope: 'todos:write' },
+  { method: 'delete', path: '/lists/{id}/todos/{todoId}', scope: 'todos:write' },
+  { method: 'post', path: '/lists/{id}/archive', scope: 'todos:write' },
   { method: 'get', path: '/activity/daily', scope: 'activity:read' },
   { method: 'get', path: '/activity/feed', scope: 'activity:read' },
 ];
