@@ -20,6 +20,10 @@ const TAGS: Record<string, string> = {
   todos:
     'Create, change and read todos. A write appends events to the log and updates the read ' +
     'model in the same transaction; the history and earlier versions are read from the log.',
+  lists:
+    'Todo lists: a list holds todos in order and shows each with its current title and ' +
+    "completed flag. The list's own changes show at once; its todos' changes shortly after " +
+    'they are committed. Archiving can complete every open todo of the list.',
   activity:
     'Read-only views that a subscription builds from the log. They follow writes ' +
     'asynchronously: a change shows up here shortly after it is committed.',

@@ -14,6 +14,7 @@ import type { AuthConfig } from './config';
 import { migrations } from './migrations';
 import { IntegrationModule } from './integration/integration.module';
 import type { IntegrationSettings } from './integration/application/integration-settings';
+import { ListsModule } from './lists/lists.module';
 import { HealthModule } from './operations/health/health.module';
 import { MetricsModule } from './operations/metrics/metrics.module';
 import { SharedModule } from './shared/shared.module';
@@ -55,6 +56,7 @@ export class AppModule {
         TodoModule,
         ActivityModule,
         IntegrationModule.forRoot(options.integration, options.subscriptions?.enabled ?? true),
+        ListsModule,
       ],
       providers: guards,
     };

@@ -11,6 +11,7 @@ import { provideDatabase } from './database/database-provider';
 import { runWithRequestContext } from './shared/application/request-context';
 import { registerProjectionCommands } from './event-store/cli';
 import type { RunWithApp } from './event-store/cli';
+import { registerListCommands } from './lists/interface/cli/lists.cli';
 import { registerTodoCommands } from './todo/interface/cli/todo.cli';
 import type { RunWithBuses } from './todo/interface/cli/todo.cli';
 
@@ -76,6 +77,7 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   const run: RunWithBuses = (work, print) =>
     withApp((app) => work({ commands: app.get(CommandBus), queries: app.get(QueryBus) }), print);
   registerTodoCommands(program, run);
+  registerListCommands(program, run);
   registerKeyCommands(program, io.stdout);
   registerProjectionCommands(program, withApp, {
     write: io.stderr,

@@ -1,6 +1,7 @@
 import { ACTIVITY_MIGRATIONS } from './activity/infrastructure/migrations';
 import { EVENT_STORE_MIGRATIONS } from './event-store';
 import { INTEGRATION_MIGRATIONS } from './integration/infrastructure/migrations';
+import { LISTS_MIGRATIONS } from './lists/infrastructure/migrations';
 import { TODO_MIGRATIONS } from './todo/infrastructure/migrations';
 
 /**
@@ -13,4 +14,5 @@ export const migrations = [
   ...TODO_MIGRATIONS,
   ...ACTIVITY_MIGRATIONS,
   ...INTEGRATION_MIGRATIONS,
+  ...LISTS_MIGRATIONS,
 ];

@@ -111,6 +111,25 @@ describe('tenant isolation in PostgreSQL', () => {
           error: 'seeded',
         },
       ]);
+      // A list holding the kept todo: the lists module's views and (by its subscription) cards.
+      const list = randomUUID();
+      await store.append(
+        list,
+        0,
+        [
+          { type: 'ListCreated', data: { listId: list, name: `of ${tenant}`, createdAt: now } },
+          {
+            type: 'ListTodoAdded',
+            data: {
+              listId: list,
+              todoId: kept,
+              todo: { title: `of ${tenant}`, completed: false, version: 1 },
+              addedAt: now,
+            },
+          },
+        ],
+        { streamType: 'list' },
+      );
     });
   }
 
@@ -136,12 +155,16 @@ describe('tenant isolation in PostgreSQL', () => {
     database = databaseOf(app);
     await seed(tenantA);
     await seed(tenantB);
-    await waitFor('both tenants in the activity tables', async () => {
+    await waitFor('both tenants in the activity and lists tables', async () => {
       const rows = await database.asOwner(
         'SELECT DISTINCT tenant_id FROM activity_daily_counts WHERE tenant_id IN ($1, $2)',
         [tenantA, tenantB],
       );
-      return rows.length === 2;
+      const cards = await database.asOwner(
+        'SELECT DISTINCT tenant_id FROM lists_todo_cards WHERE tenant_id IN ($1, $2)',
+        [tenantA, tenantB],
+      );
+      return rows.length === 2 && cards.length === 2;
     });
     tables = await database.asOwner<{ name: string; enabled: boolean; forced: boolean }>(
       `SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced
@@ -162,6 +185,9 @@ describe('tenant isolation in PostgreSQL', () => {
         'activity_feed',
         'events',
         'idempotency_keys',
+        'lists_items',
+        'lists_todo_cards',
+        'lists_views',
         'snapshots',
         'todo_read_views',
         'todo_tombstones',

@@ -219,6 +219,43 @@ describe('three service processes on one database (e2e)', () => {
     expect(retry).toMatchObject({ status: 201, body: first });
   });
 
+  it('50 concurrent adds of different todos to one list across the processes: each present once', async () => {
+    const todos = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => createTodo(`list race ${i}`)),
+    );
+    const list = await call(on(0), 'POST', '/lists', { body: { name: 'race' } });
+    expect(list.status).toBe(201);
+    const listId = list.body.id as string;
+
+    // Blind writes: each add applies to the latest list. A writer that keeps losing races to
+    // the other processes may get 503 stream-busy; a client retries it, as Retry-After says.
+    let busy = 0;
+    const add = async (todoId: string, i: number): Promise<Reply> => {
+      for (;;) {
+        const reply = await call(on(i), 'POST', `/lists/${listId}/todos`, { body: { todoId } });
+        if (reply.status !== 503) return reply;
+        expect(reply.body.type).toBe('urn:todo-service:problem:stream-busy');
+        busy++;
+      }
+    };
+    const replies = await Promise.all(todos.map(add));
+    expect(replies.map((reply) => reply.status)).toEqual(todos.map(() => 200));
+    // Nearly all of them win within the busy timeout on the first try.
+    expect(busy).toBeLessThanOrEqual(2);
+
+    const added = await db.query<{ todo_id: string; sequence: number }>(
+      `SELECT payload->>'todoId' AS todo_id, sequence::int AS sequence FROM events
+       WHERE aggregate_id = $1 AND event_type = 'ListTodoAdded' ORDER BY sequence`,
+      [listId],
+    );
+    expect(added.rows.map((row) => row.todo_id).sort()).toEqual([...todos].sort());
+    expect(added.rows.map((row) => row.sequence)).toEqual(todos.map((_, i) => i + 2));
+    const view = await call(on(2), 'GET', `/lists/${listId}`);
+    expect(view.etag).toBe('"51"');
+    const shown = (view.body.todos as { id: string }[]).map((todo) => todo.id);
+    expect(shown).toEqual(added.rows.map((row) => row.todo_id));
+  });
+
   it('a cursor from one instance is accepted by another', async () => {
     await createTodo('page a');
     await createTodo('page b');

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { createApp } from '../src/app.factory';
+import { SubscriptionRegistry } from '../src/event-store';
 import { createScratchDatabase } from './support/database';
 import { waitFor } from './support/wait-for';
 
@@ -40,8 +41,16 @@ describe('subscription workers in the app lifecycle (e2e)', () => {
 
   it('start with the app, one connection per subscription, and are gone once the app has closed', async () => {
     const app = await start(true);
-    await waitFor('the worker connection', async () => (await workerConnections()) === 1);
-    await app.close();
+    const subscriptions = app.get(SubscriptionRegistry).all().length;
+    expect(subscriptions).toBeGreaterThan(1);
+    try {
+      await waitFor(
+        'a worker connection per subscription',
+        async () => (await workerConnections()) === subscriptions,
+      );
+    } finally {
+      await app.close();
+    }
     await waitFor('no worker connection', async () => (await workerConnections()) === 0);
   });
 

@@ -45,6 +45,7 @@ describe('Tenants (e2e, two tenants over every route)', () => {
   let deleted: TodoBody;
   const idempotencyKey = randomUUID();
   let cursorOfA: string;
+  let listOfA: { id: string };
 
   const as = (credential: Credential) => {
     const server = app.getHttpServer();
@@ -125,6 +126,10 @@ describe('Tenants (e2e, two tenants over every route)', () => {
         }
       ).items[0]?.position ?? 0;
     expect(positionOfA).toBeGreaterThan(0);
+    listOfA = (await a.post('/lists').send({ name: 'secret list' }).expect(201)).body as {
+      id: string;
+    };
+    await a.post(`/lists/${listOfA.id}/todos`).send({ todoId: kept.id }).expect(200);
     const page = await a.get('/todos?limit=1').expect(200);
     cursorOfA = (page.body as { nextCursor: string }).nextCursor;
     expect(cursorOfA).toEqual(expect.any(String));
@@ -249,6 +254,39 @@ describe('Tenants (e2e, two tenants over every route)', () => {
         (id) => as(b).post(`/webhooks/${id}/deliveries/${delivery}/redeliver`),
         hookOfA,
       );
+    },
+    'GET /lists/{id}': async (b) => {
+      await same(b, (x) => as(b).get(`/lists/${x}`), listOfA.id);
+    },
+    'PATCH /lists/{id}': async (b) => {
+      await same(b, (x) => as(b).patch(`/lists/${x}`).send({ name: 'hijacked' }), listOfA.id);
+    },
+    'POST /lists/{id}/todos': async (b) => {
+      await same(b, (x) => as(b).post(`/lists/${x}/todos`).send({ todoId: kept.id }), listOfA.id);
+      // A's todo is no todo in B: it cannot go into B's own list.
+      const own = (await as(b).post('/lists').send({ name: 'own' }).expect(201)).body as {
+        id: string;
+      };
+      await same(b, (x) => as(b).post(`/lists/${own.id}/todos`).send({ todoId: x }), kept.id);
+    },
+    'DELETE /lists/{id}/todos/{todoId}': async (b) => {
+      await same(b, (x) => as(b).delete(`/lists/${x}/todos/${kept.id}`), listOfA.id);
+    },
+    'POST /lists/{id}/archive': async (b) => {
+      await same(
+        b,
+        (x) => as(b).post(`/lists/${x}/archive`).send({ completeOpenTodos: true }),
+        listOfA.id,
+      );
+    },
+    'GET /lists': async (b) => {
+      const lists = await as(b).get('/lists?limit=100').expect(200);
+      expect(lists.text).not.toContain(listOfA.id);
+      expect(lists.text).not.toContain('secret list');
+    },
+    'POST /lists': async (b) => {
+      const created = await as(b).post('/lists').send({ name: 'of B' }).expect(201);
+      expect(created.text).not.toContain('secret');
     },
     'GET /activity/feed': async (b) => {
       const feed = await as(b).get('/activity/feed?limit=100').expect(200);

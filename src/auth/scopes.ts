@@ -18,8 +18,8 @@ export function isScope(value: unknown): value is Scope {
 
 /** What each scope allows, for the API document's security scheme. */
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
-  'todos:read': 'Read todos: get, list, history, past versions.',
-  'todos:write': 'Create, rename, complete, reopen and delete todos.',
+  'todos:read': 'Read todos (get, list, history, past versions) and todo lists.',
+  'todos:write': 'Create, rename, complete, reopen and delete todos; create and change todo lists.',
   'activity:read': 'Read the activity feed and daily counts.',
   'events:read': 'Follow the change feed: GET /events and its server-sent events.',
   'webhooks:manage': 'Register, change and remove webhook endpoints; see their deliveries.',

@@ -1,13 +1,26 @@
 export type DailyActivity = { day: string; created: number; completed: number };
 
-export type ActivityChange = 'created' | 'renamed' | 'completed' | 'reopened' | 'deleted';
+export type ActivityChange =
+  | 'created'
+  | 'renamed'
+  | 'completed'
+  | 'reopened'
+  | 'deleted'
+  | 'list-created'
+  | 'list-renamed'
+  | 'list-todo-added'
+  | 'list-todo-removed'
+  | 'list-archived';
 
 export type ActivityItem = {
   /** Global position of the event in the log; the feed is newest first by it. */
   position: number;
-  todoId: string;
+  /** The todo changed, or added to or removed from a list; absent for other list changes. */
+  todoId?: string;
+  /** The list changed (`list-…` changes only). */
+  listId?: string;
   change: ActivityChange;
-  /** The title after the change; absent for completions. */
+  /** The todo's title, or the list's name, after the change; absent where it did not change. */
   title?: string;
   at: string;
 };

@@ -2,8 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import { SubscriptionRegistry } from '../../event-store';
 import type { EventSubscription, PositionedEvent, SqlTransaction } from '../../event-store';
+import type { ActivityChange } from '../application/activity-view';
+import { CONSUMED_LIST_EVENT_TYPES } from '../application/list-events.contract';
+import type { ConsumedListEvent } from '../application/list-events.contract';
 import { CONSUMED_TODO_EVENT_TYPES } from '../application/todo-events.contract';
 import type { ConsumedTodoEvent } from '../application/todo-events.contract';
+
+type ConsumedEvent = ConsumedTodoEvent | ConsumedListEvent;
 
 /**
  * Follows the log through the event store's subscription API and keeps the activity tables.
@@ -11,10 +16,10 @@ import type { ConsumedTodoEvent } from '../application/todo-events.contract';
  * Table names are unqualified so that a rebuild can point them at shadow copies.
  */
 @Injectable()
-export class ActivitySubscription implements EventSubscription<ConsumedTodoEvent>, OnModuleInit {
+export class ActivitySubscription implements EventSubscription<ConsumedEvent>, OnModuleInit {
   readonly name = 'activity';
-  readonly eventTypes = CONSUMED_TODO_EVENT_TYPES;
-  readonly streamTypes = ['todo'];
+  readonly eventTypes = [...CONSUMED_TODO_EVENT_TYPES, ...CONSUMED_LIST_EVENT_TYPES];
+  readonly streamTypes = ['todo', 'list'];
   readonly tables = ['activity_daily_counts', 'activity_feed'];
 
   constructor(private readonly registry: SubscriptionRegistry) {}
@@ -30,14 +35,15 @@ export class ActivitySubscription implements EventSubscription<ConsumedTodoEvent
    */
   async handle(
     tx: SqlTransaction,
-    events: readonly PositionedEvent<ConsumedTodoEvent>[],
+    events: readonly PositionedEvent<ConsumedEvent>[],
   ): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(feedRowOf);
     await tx.query(
       `WITH feed AS (
-         INSERT INTO activity_feed (global_position, todo_id, change, title, occurred_at)
-         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[])
+         INSERT INTO activity_feed (global_position, todo_id, list_id, change, title, occurred_at)
+         SELECT * FROM unnest($1::bigint[], $2::uuid[], $6::uuid[], $3::text[], $4::text[],
+                              $5::timestamptz[])
          RETURNING change, occurred_at
        )
        INSERT INTO activity_daily_counts (day, created, completed)
@@ -55,6 +61,7 @@ export class ActivitySubscription implements EventSubscription<ConsumedTodoEvent
         rows.map((row) => row.change),
         rows.map((row) => row.title),
         rows.map((row) => row.at),
+        rows.map((row) => row.listId),
       ],
     );
   }
@@ -62,14 +69,16 @@ export class ActivitySubscription implements EventSubscription<ConsumedTodoEvent
 
 type FeedRow = {
   position: number;
-  todoId: string;
-  change: 'created' | 'renamed' | 'completed' | 'reopened' | 'deleted';
+  todoId: string | null;
+  listId: string | null;
+  change: ActivityChange;
   title: string | null;
   at: string;
 };
 
-function feedRowOf(event: PositionedEvent<ConsumedTodoEvent>): FeedRow {
-  const row = { position: event.globalPosition, todoId: event.streamId };
+function feedRowOf(event: PositionedEvent<ConsumedEvent>): FeedRow {
+  const row = { position: event.globalPosition, todoId: event.streamId, listId: null };
+  const list = { position: event.globalPosition, todoId: null, listId: event.streamId };
   switch (event.type) {
     case 'TodoCreated':
       return { ...row, change: 'created', title: event.data.title, at: event.data.createdAt };
@@ -81,5 +90,27 @@ function feedRowOf(event: PositionedEvent<ConsumedTodoEvent>): FeedRow {
       return { ...row, change: 'reopened', title: null, at: event.data.reopenedAt };
     case 'TodoDeleted':
       return { ...row, change: 'deleted', title: null, at: event.data.deletedAt };
+    case 'ListCreated':
+      return { ...list, change: 'list-created', title: event.data.name, at: event.data.createdAt };
+    case 'ListRenamed':
+      return { ...list, change: 'list-renamed', title: event.data.name, at: event.data.renamedAt };
+    case 'ListTodoAdded':
+      return {
+        ...list,
+        todoId: event.data.todoId,
+        change: 'list-todo-added',
+        title: null,
+        at: event.data.addedAt,
+      };
+    case 'ListTodoRemoved':
+      return {
+        ...list,
+        todoId: event.data.todoId,
+        change: 'list-todo-removed',
+        title: null,
+        at: event.data.removedAt,
+      };
+    case 'ListArchived':
+      return { ...list, change: 'list-archived', title: null, at: event.data.archivedAt };
   }
 }

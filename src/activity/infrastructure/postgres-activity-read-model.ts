@@ -21,18 +21,20 @@ export class PostgresActivityReadModel extends ActivityReadModel {
   async feed(limit: number): Promise<ActivityItem[]> {
     const { rows } = await this.database.query<{
       global_position: string;
-      todo_id: string;
+      todo_id: string | null;
+      list_id: string | null;
       change: ActivityChange;
       title: string | null;
       occurred_at: Date;
     }>(
-      `SELECT global_position, todo_id, change, title, occurred_at
+      `SELECT global_position, todo_id, list_id, change, title, occurred_at
        FROM activity_feed ORDER BY global_position DESC LIMIT $1`,
       [limit],
     );
     return rows.map((row) => ({
       position: Number(row.global_position),
-      todoId: row.todo_id,
+      ...(row.todo_id === null ? {} : { todoId: row.todo_id }),
+      ...(row.list_id === null ? {} : { listId: row.list_id }),
       change: row.change,
       ...(row.title === null ? {} : { title: row.title }),
       at: row.occurred_at.toISOString(),

@@ -152,12 +152,16 @@ describe('subscriptions', () => {
       const other = new Client({ connectionString: testDatabaseUrl() });
       await other.connect();
       try {
+        const { rows } = await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
         await other.query('BEGIN');
         await other.query('SELECT pg_advisory_xact_lock($1)', [NOTIFY_LOCK]);
         await appendOne(type, 2);
+        // Only the other writer's hold counts: appenders of other tests (or other databases on
+        // the same server) take the same lock for a moment.
         const holders = await database.rows<{ count: string }>(
-          `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
-          [NOTIFY_LOCK],
+          `SELECT count(*) FROM pg_locks
+           WHERE locktype = 'advisory' AND objid = $1 AND granted AND pid = $2`,
+          [NOTIFY_LOCK, rows[0]?.pid],
         );
         expect(holders[0]?.count).toBe('1');
         await waitFor(

@@ -53,8 +53,8 @@ export class ActivityController {
 
   @Get('feed')
   @ApiOperation({
-    summary: 'Recent changes to todos, newest first',
-    description: 'One item per event: what changed, on which todo, and when.',
+    summary: 'Recent changes to todos and lists, newest first',
+    description: 'One item per event: what changed, on which todo or list, and when.',
   })
   @ApiOkResponse({ type: ActivityFeedDto })
   @ApiProblem(400, 'Invalid query parameters.', [P.validation])

@@ -29,6 +29,7 @@ export const PROBLEM_TYPES: readonly {
     when: 'not valid HTTP, or refused before any route for another reason',
   },
   { slug: 'todo-title-invalid', status: 400, when: 'a title that breaks the title rule' },
+  { slug: 'list-name-invalid', status: 400, when: 'a list name that breaks the name rule' },
   { slug: 'invalid-cursor', status: 400, when: 'a list cursor that is malformed or was altered' },
   {
     slug: 'event-position-unknown',
@@ -58,6 +59,7 @@ export const PROBLEM_TYPES: readonly {
     when: "the credential lacks the operation's scope (`WWW-Authenticate` names it)",
   },
   { slug: 'todo-not-found', status: 404, when: 'no todo has this id' },
+  { slug: 'list-not-found', status: 404, when: 'no list has this id' },
   { slug: 'todo-version-not-found', status: 404, when: 'the todo has no such version' },
   { slug: 'not-found', status: 404, when: 'no such route' },
   { slug: 'webhook-not-found', status: 404, when: 'no webhook of the tenant has this id' },
@@ -73,6 +75,9 @@ export const PROBLEM_TYPES: readonly {
     status: 409,
     when: 'the todo is completed; reopen it to change it',
   },
+  { slug: 'list-already-exists', status: 409, when: 'a list with this id already exists' },
+  { slug: 'list-full', status: 409, when: 'adding a todo to a list that holds 1000 todos' },
+  { slug: 'list-archived', status: 409, when: 'changing an archived list' },
   { slug: 'todo-not-completed', status: 409, when: 'reopening a todo that is not completed' },
   {
     slug: 'concurrency-conflict',

@@ -16,11 +16,31 @@ export class DailyActivityListDto {
 export class ActivityItemDto {
   @ApiProperty({ description: 'Global position of the event in the log.', example: 42 })
   position!: number;
-  @ApiProperty({ format: 'uuid' }) todoId!: string;
-  @ApiProperty({ enum: ['created', 'renamed', 'completed', 'reopened', 'deleted'] })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The todo; absent for list changes that involve no todo.',
+  })
+  todoId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The list, for `list-…` changes.' })
+  listId?: string;
+  @ApiProperty({
+    enum: [
+      'created',
+      'renamed',
+      'completed',
+      'reopened',
+      'deleted',
+      'list-created',
+      'list-renamed',
+      'list-todo-added',
+      'list-todo-removed',
+      'list-archived',
+    ],
+  })
   change!: string;
   @ApiPropertyOptional({
-    description: 'The title after the change; absent for completions, reopenings and deletions.',
+    description:
+      "The todo's title, or the list's name, after the change; absent where it did not change.",
   })
   title?: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
