@@ -27,6 +27,12 @@ const TAGS: Record<string, string> = {
   activity:
     'Read-only views that a subscription builds from the log. They follow writes ' +
     'asynchronously: a change shows up here shortly after it is committed.',
+  events:
+    'The change feed: every event of the log in its gap-safe order, as pages (with long ' +
+    'polling) or as server-sent events, for clients that integrate by following changes.',
+  webhooks:
+    'Endpoints that receive the events as signed CloudEvents (Standard Webhooks), each at ' +
+    'least once and in order per stream, with their delivery attempts.',
   health:
     'Probes for a load balancer or an orchestrator. Open even when authentication is on, and ' +
     'never rate-limited.',

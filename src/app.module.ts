@@ -12,6 +12,8 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import type { AuthConfig } from './config';
 import { migrations } from './migrations';
+import { IntegrationModule } from './integration/integration.module';
+import type { IntegrationSettings } from './integration/application/integration-settings';
 import { ListsModule } from './lists/lists.module';
 import { HealthModule } from './operations/health/health.module';
 import { MetricsModule } from './operations/metrics/metrics.module';
@@ -26,6 +28,8 @@ export type AppOptions = {
   subscriptions?: Partial<SubscriptionOptions>;
   /** Unset or empty: the API is open. */
   auth?: AuthConfig;
+  /** Change feed, server-sent events, webhooks and the broker publisher (no broker when unset). */
+  integration?: Partial<IntegrationSettings>;
 };
 
 @Module({})
@@ -51,6 +55,7 @@ export class AppModule {
         AuthModule.forRoot(options.auth ?? { apiKeys: [] }),
         TodoModule,
         ActivityModule,
+        IntegrationModule.forRoot(options.integration, options.subscriptions?.enabled ?? true),
         ListsModule,
       ],
       providers: guards,

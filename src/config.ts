@@ -4,6 +4,11 @@ import type { Scope } from './auth/scopes';
 import { TENANT_PATTERN } from './database/tenant-scope';
 import { DEFAULT_WRITE_SETTINGS } from './shared/application/write-settings';
 import type { WriteSettings } from './shared/application/write-settings';
+import {
+  DEFAULT_INTEGRATION_SETTINGS,
+  DEFAULT_NATS_SETTINGS,
+} from './integration/application/integration-settings';
+import type { IntegrationSettings } from './integration/application/integration-settings';
 
 /** Settings read from the environment once, at start-up. A bad value stops the start. */
 export type AppConfig = {
@@ -24,6 +29,8 @@ export type AppConfig = {
     enabled: boolean;
     pollIntervalMs: number;
   };
+  /** Change feed, server-sent events, webhooks and the broker publisher. */
+  integration: IntegrationSettings;
 };
 
 export type DatabaseTuning = {
@@ -143,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       format: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, production ? 'json' : 'pretty'),
     },
     auth: authConfig(env),
+    integration: integrationConfig(env),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };
 }
@@ -192,6 +200,90 @@ function authConfig(env: NodeJS.ProcessEnv): AuthConfig {
     tenantClaim: nonEmpty(env.AUTH_TENANT_CLAIM)?.trim() ?? 'tenant_id',
     apiKeyEntries: keyFile === undefined ? [] : readApiKeyFile(keyFile),
     requireScopes: boolean(env, 'AUTH_REQUIRE_SCOPES', false),
+  };
+}
+
+function integrationConfig(env: NodeJS.ProcessEnv): IntegrationSettings {
+  const { webhooks, serverSentEvents } = DEFAULT_INTEGRATION_SETTINGS;
+  const natsUrl = nonEmpty(env.NATS_URL);
+  if (
+    natsUrl !== undefined &&
+    !natsUrl.split(',').every((url) => /^(nats|tls):\/\/\S+$/.test(url.trim()))
+  ) {
+    throw new ConfigError('NATS_URL must be nats:// or tls:// URLs, separated by commas.');
+  }
+  const nats = DEFAULT_NATS_SETTINGS;
+  const name = (key: string, fallback: string, pattern: RegExp, what: string): string => {
+    const value = nonEmpty(env[key]) ?? fallback;
+    if (!pattern.test(value)) throw new ConfigError(`${key} must be ${what}, got "${value}".`);
+    return value;
+  };
+  return {
+    ...(natsUrl === undefined
+      ? {}
+      : {
+          nats: {
+            url: natsUrl,
+            stream: name(
+              'NATS_STREAM',
+              nats.stream,
+              /^[A-Za-z0-9_-]{1,64}$/,
+              'letters, digits, _ or -',
+            ),
+            subjectPrefix: name(
+              'NATS_SUBJECT_PREFIX',
+              nats.subjectPrefix,
+              /^[A-Za-z0-9_-]{1,64}$/,
+              'one subject token of letters, digits, _ or -',
+            ),
+            maxAgeSeconds: integer(
+              env,
+              'NATS_STREAM_MAX_AGE_SECONDS',
+              nats.maxAgeSeconds,
+              0,
+              10 * 365 * 86_400,
+            ),
+            maxBytes:
+              env.NATS_STREAM_MAX_BYTES?.trim() === '-1'
+                ? -1
+                : integer(env, 'NATS_STREAM_MAX_BYTES', nats.maxBytes, 1, Number.MAX_SAFE_INTEGER),
+            duplicateWindowSeconds: integer(
+              env,
+              'NATS_DUPLICATE_WINDOW_SECONDS',
+              nats.duplicateWindowSeconds,
+              1,
+              7 * 86_400,
+            ),
+          },
+        }),
+    webhooks: {
+      retryForSeconds: integer(env, 'WEBHOOK_RETRY_FOR', webhooks.retryForSeconds, 1, 30 * 86_400),
+      allowPrivateNetworks: boolean(
+        env,
+        'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+        webhooks.allowPrivateNetworks,
+      ),
+      allowHttp: boolean(env, 'WEBHOOK_ALLOW_HTTP', webhooks.allowHttp),
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', webhooks.timeoutMs, 100, 60_000),
+      pollIntervalMs: integer(env, 'WEBHOOK_POLL_MS', webhooks.pollIntervalMs, 10, 600_000),
+    },
+    serverSentEvents: {
+      maxStreamsPerTenant: integer(
+        env,
+        'SSE_MAX_STREAMS_PER_TENANT',
+        serverSentEvents.maxStreamsPerTenant,
+        1,
+        10_000,
+      ),
+      heartbeatMs: integer(env, 'SSE_HEARTBEAT_MS', serverSentEvents.heartbeatMs, 100, 600_000),
+      slowReaderTimeoutMs: integer(
+        env,
+        'SSE_SLOW_READER_TIMEOUT_MS',
+        serverSentEvents.slowReaderTimeoutMs,
+        100,
+        600_000,
+      ),
+    },
   };
 }
 

@@ -49,6 +49,7 @@ async function start(config: AppConfig, root: Logger, logger: Logger): Promise<v
       subscriptions: config.subscriptions,
       http: config.http,
       auth: config.auth,
+      integration: config.integration,
       logger: root,
     });
     await (config.host === undefined

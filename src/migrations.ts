@@ -1,5 +1,6 @@
 import { ACTIVITY_MIGRATIONS } from './activity/infrastructure/migrations';
 import { EVENT_STORE_MIGRATIONS } from './event-store';
+import { INTEGRATION_MIGRATIONS } from './integration/infrastructure/migrations';
 import { LISTS_MIGRATIONS } from './lists/infrastructure/migrations';
 import { TODO_MIGRATIONS } from './todo/infrastructure/migrations';
 
@@ -12,5 +13,6 @@ export const migrations = [
   ...EVENT_STORE_MIGRATIONS,
   ...TODO_MIGRATIONS,
   ...ACTIVITY_MIGRATIONS,
+  ...INTEGRATION_MIGRATIONS,
   ...LISTS_MIGRATIONS,
 ];

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { WebhookStore } from './integration/application/webhooks/webhook';
+import { WebhookAdmin } from './integration/application/webhooks/webhook-admin';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { startTestApp } from '../test/support/app';
@@ -90,6 +92,25 @@ describe('tenant isolation in PostgreSQL', () => {
         ],
         { streamType: 'todo' },
       );
+      const hook = await app
+        .get(WebhookAdmin)
+        .create(tenant, { url: 'https://hooks.example.com/' });
+      await app.get(WebhookStore).recordDeliveries([
+        {
+          id: randomUUID(),
+          webhookId: hook.id,
+          tenant,
+          eventId: randomUUID(),
+          eventPosition: 1,
+          eventType: 'TodoCreated',
+          attempt: 1,
+          redelivery: false,
+          outcome: 'failed',
+          statusCode: null,
+          durationMs: 1,
+          error: 'seeded',
+        },
+      ]);
       // A list holding the kept todo: the lists module's views and (by its subscription) cards.
       const list = randomUUID();
       await store.append(
@@ -194,9 +215,13 @@ describe('tenant isolation in PostgreSQL', () => {
     for (const { name } of tables) {
       const row = await rowOf(name, tenantA);
       for (const role of [RUNTIME_ROLE, WORKER_ROLE]) {
-        // The worker reads the whole log by design; everything else it sees is per tenant (or,
-        // where it has no business, not at all).
-        if (!(role === WORKER_ROLE && name === 'events')) {
+        // The worker reads the whole log by design, and the webhook dispatcher serves every
+        // tenant's endpoints; everything else it sees is per tenant (or, where it has no
+        // business, not at all).
+        const spansTenants = name === 'events' || name.startsWith('integration_webhook');
+        // The dispatcher leases and advances any tenant's endpoint as the worker role.
+        if (role === WORKER_ROLE && name.startsWith('integration_webhook')) continue;
+        if (!(role === WORKER_ROLE && spansTenants)) {
           const count = await as(role, undefined, (client) =>
             client.query<{ count: string }>(`SELECT count(*) FROM ${name}`),
           ).then(

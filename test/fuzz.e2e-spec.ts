@@ -35,6 +35,16 @@ function send(base: string, raw: RawRequest): Promise<RawReply> {
       `${base}${raw.path}`,
       { method: raw.method, headers: raw.headers, agent: false, timeout: 10_000 },
       (response) => {
+        // An event stream stays open by design: its status and headers are the answer.
+        if (String(response.headers['content-type']).startsWith('text/event-stream')) {
+          req.destroy();
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType: String(response.headers['content-type']),
+            text: '',
+          });
+          return;
+        }
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>

@@ -58,6 +58,9 @@ describe('Tenants (e2e, two tenants over every route)', () => {
     };
   };
 
+  let hookOfA = '';
+  let positionOfA = 0;
+
   /** What an answer tells, with the ids it was about written as placeholders. */
   const observed = (response: Response, ids: Record<string, string>) => {
     let text = response.text;
@@ -79,7 +82,13 @@ describe('Tenants (e2e, two tenants over every route)', () => {
           {
             name: `b-${tenantB}`,
             tenant: tenantB,
-            scopes: ['todos:read', 'todos:write', 'activity:read'],
+            scopes: [
+              'todos:read',
+              'todos:write',
+              'activity:read',
+              'events:read',
+              'webhooks:manage',
+            ],
             sha256: createHash('sha256').update(keyOfB).digest('hex'),
           },
         ],
@@ -105,6 +114,18 @@ describe('Tenants (e2e, two tenants over every route)', () => {
       .set('Idempotency-Key', idempotencyKey)
       .send({ title: 'same request' })
       .expect(201);
+    hookOfA = (
+      (await a.post('/webhooks').send({ url: 'https://hooks.example.com/a' }).expect(201)).body as {
+        id: string;
+      }
+    ).id;
+    positionOfA =
+      (
+        (await a.get('/events?limit=1').expect(200)).body as {
+          items: { position: number }[];
+        }
+      ).items[0]?.position ?? 0;
+    expect(positionOfA).toBeGreaterThan(0);
     listOfA = (await a.post('/lists').send({ name: 'secret list' }).expect(201)).body as {
       id: string;
     };
@@ -189,6 +210,50 @@ describe('Tenants (e2e, two tenants over every route)', () => {
         title: 'mine now',
       });
       expect((await as(alice).get(`/todos/${ofA.id}`).expect(200)).body).toEqual(ofA);
+    },
+    'GET /events': async (b) => {
+      const feed = await as(b).get('/events?limit=1000').expect(200);
+      expect(feed.text).not.toContain(kept.id);
+      expect(feed.text).not.toContain('secret plan');
+      // A's position is no place in B's feed: refused as if it did not exist.
+      const after = await as(b).get(`/events?after=${positionOfA}`).expect(400);
+      expect((after.body as { code: string }).code).toBe('EVENT_POSITION_UNKNOWN');
+    },
+    'GET /events/stream': async (b) => {
+      const resumed = await as(b)
+        .get('/events/stream')
+        .set('Last-Event-ID', String(positionOfA))
+        .expect(400);
+      expect((resumed.body as { code: string }).code).toBe('EVENT_POSITION_UNKNOWN');
+    },
+    'GET /webhooks': async (b) => {
+      const list = await as(b).get('/webhooks').expect(200);
+      expect(list.text).not.toContain(hookOfA);
+      expect(list.text).not.toContain('hooks.example.com/a');
+    },
+    'POST /webhooks': async (b) => {
+      const created = await as(b)
+        .post('/webhooks')
+        .send({ url: 'https://hooks.example.com/b' })
+        .expect(201);
+      const ofA = await as(alice).get('/webhooks').expect(200);
+      expect(ofA.text).not.toContain((created.body as { id: string }).id);
+    },
+    'GET /webhooks/{id}': (b) => same(b, (id) => as(b).get(`/webhooks/${id}`), hookOfA),
+    'PATCH /webhooks/{id}': (b) =>
+      same(b, (id) => as(b).patch(`/webhooks/${id}`).send({ description: 'mine' }), hookOfA),
+    'DELETE /webhooks/{id}': (b) => same(b, (id) => as(b).delete(`/webhooks/${id}`), hookOfA),
+    'POST /webhooks/{id}/rotate-secret': (b) =>
+      same(b, (id) => as(b).post(`/webhooks/${id}/rotate-secret`), hookOfA),
+    'GET /webhooks/{id}/deliveries': (b) =>
+      same(b, (id) => as(b).get(`/webhooks/${id}/deliveries`), hookOfA),
+    'POST /webhooks/{id}/deliveries/{deliveryId}/redeliver': (b) => {
+      const delivery = randomUUID();
+      return same(
+        b,
+        (id) => as(b).post(`/webhooks/${id}/deliveries/${delivery}/redeliver`),
+        hookOfA,
+      );
     },
     'GET /lists/{id}': async (b) => {
       await same(b, (x) => as(b).get(`/lists/${x}`), listOfA.id);
@@ -277,6 +342,16 @@ describe('Tenants (e2e, two tenants over every route)', () => {
         'POST /todos',
         'GET /activity/feed',
         'GET /activity/daily',
+        'GET /events',
+        'GET /events/stream',
+        'GET /webhooks',
+        'POST /webhooks',
+        'GET /webhooks/{id}',
+        'PATCH /webhooks/{id}',
+        'DELETE /webhooks/{id}',
+        'POST /webhooks/{id}/rotate-secret',
+        'GET /webhooks/{id}/deliveries',
+        'POST /webhooks/{id}/deliveries/{deliveryId}/redeliver',
       ]) {
         it(`${operation}: nothing of A's is seen or changed`, async () => {
           const b = credentialsOfB[which];
@@ -287,6 +362,7 @@ describe('Tenants (e2e, two tenants over every route)', () => {
           const mine = await as(alice).get(`/todos/${kept.id}`).expect(200);
           expect(mine.body).toEqual(kept);
           await as(alice).get(`/todos/${deleted.id}`).expect(410);
+          await as(alice).get(`/webhooks/${hookOfA}`).expect(200);
           const history = await as(alice).get(`/todos/${kept.id}/events`).expect(200);
           expect((history.body as { items: unknown[] }).items).toHaveLength(3);
         });

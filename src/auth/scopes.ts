@@ -2,7 +2,13 @@
  * What a credential may do. A route names the one scope it needs (`@RequiresScope`); a token or
  * key without it is refused with 403 `insufficient-scope`.
  */
-export const SCOPES = ['todos:read', 'todos:write', 'activity:read'] as const;
+export const SCOPES = [
+  'todos:read',
+  'todos:write',
+  'activity:read',
+  'events:read',
+  'webhooks:manage',
+] as const;
 
 export type Scope = (typeof SCOPES)[number];
 
@@ -15,4 +21,6 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'todos:read': 'Read todos (get, list, history, past versions) and todo lists.',
   'todos:write': 'Create, rename, complete, reopen and delete todos; create and change todo lists.',
   'activity:read': 'Read the activity feed and daily counts.',
+  'events:read': 'Follow the change feed: GET /events and its server-sent events.',
+  'webhooks:manage': 'Register, change and remove webhook endpoints; see their deliveries.',
 };

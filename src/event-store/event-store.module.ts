@@ -8,9 +8,11 @@ import { IdempotencyKeyCleanup } from './commands/idempotency/idempotency-key-cl
 import { IdempotencyStore } from './commands/idempotency/idempotency-store';
 import { PostgresIdempotencyStore } from './commands/idempotency/postgres-idempotency-store';
 import { StateReader } from './commands/state-reader';
+import { EventLog } from './core/event-log';
 import { EventStore } from './core/event-store';
 import { InlineProjectionRegistry } from './core/inline-projection';
 import { PostgresEventStore } from './core/postgres-event-store';
+import { LogReaderRegistry } from './projections/log-reader-registry';
 import { ProjectionAdmin } from './projections/projection-admin';
 import { SubscriptionRegistry } from './subscriptions/subscription';
 import { SUBSCRIPTION_OPTIONS } from './subscriptions/subscription-options';
@@ -34,8 +36,10 @@ import { UpcasterRegistry } from './core/upcaster';
     SubscriptionRegistry,
     UpcasterRegistry,
     { provide: EventStore, useClass: PostgresEventStore },
+    EventLog,
     SubscriptionRunner,
     ProjectionAdmin,
+    LogReaderRegistry,
     { provide: IdempotencyStore, useClass: PostgresIdempotencyStore },
     DeciderCommandHandler,
     DeciderCommandBusHandler,
@@ -44,6 +48,7 @@ import { UpcasterRegistry } from './core/upcaster';
   ],
   exports: [
     EventStore,
+    EventLog,
     DeciderCommandHandler,
     StateReader,
     IdempotencyKeyCleanup,
@@ -51,6 +56,7 @@ import { UpcasterRegistry } from './core/upcaster';
     SubscriptionRegistry,
     UpcasterRegistry,
     ProjectionAdmin,
+    LogReaderRegistry,
   ],
 })
 export class EventStoreModule {

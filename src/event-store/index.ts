@@ -20,6 +20,8 @@ export type {
   ReadStreamOptions,
   Snapshot,
 } from './core/event-store';
+export { EventLog } from './core/event-log';
+export type { EventLogQuery } from './core/event-log';
 export { EventStoreModule } from './event-store.module';
 export { EVENT_STORE_MIGRATIONS } from './migrations';
 export { EVENT_STORE_OBSERVER } from './core/event-store-observer';
@@ -33,6 +35,8 @@ export type { SubscriptionOptions } from './subscriptions/subscription-options';
 export { UpcasterRegistry } from './core/upcaster';
 export type { Upcaster } from './core/upcaster';
 export { ProjectionAdmin } from './projections/projection-admin';
+export { LogReaderRegistry } from './projections/log-reader-registry';
+export type { LogReaderStatus } from './projections/log-reader-registry';
 export type {
   DeadLetter,
   ProjectionStatus,

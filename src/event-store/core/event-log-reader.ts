@@ -8,7 +8,7 @@ export type LogPosition = { transactionId: string; globalPosition: number };
 
 export const LOG_START: LogPosition = { transactionId: '0', globalPosition: 0 };
 
-type Row = {
+export type EventRow = {
   tenant_id: string;
   aggregate_id: string;
   stream_type: string;
@@ -25,14 +25,14 @@ type Row = {
 
 // The text form gets its own name: an output column called transaction_id would win over the
 // xid8 column in ORDER BY and sort ids as strings ('1001' < '926').
-const COLUMNS = `tenant_id, aggregate_id, stream_type, sequence, event_id, event_type, payload, metadata, created_at,
+export const EVENT_COLUMNS = `tenant_id, aggregate_id, stream_type, sequence, event_id, event_type, payload, metadata, created_at,
   global_position, transaction_id::text AS transaction_id_text, schema_version`;
 
 // Only transactions below the oldest one still running are complete: every event they will
 // ever have is visible now. Reading beyond that horizon could pass a position whose
 // transaction commits later, and that event would be skipped for good.
 const READ_AFTER = `
-  SELECT ${COLUMNS} FROM events
+  SELECT ${EVENT_COLUMNS} FROM events
   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY transaction_id, global_position
@@ -41,7 +41,7 @@ const READ_AFTER = `
 // For a caller that has made sure no writer is still in flight (it holds a lock every writer
 // needs), so everything committed is final.
 const READ_AFTER_ALL_COMMITTED = `
-  SELECT ${COLUMNS} FROM events
+  SELECT ${EVENT_COLUMNS} FROM events
   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
   ORDER BY transaction_id, global_position
   LIMIT $3`;
@@ -57,11 +57,16 @@ export async function readAfter(
   limit: number,
   options: { allCommitted?: boolean } = {},
 ): Promise<PositionedEvent[]> {
-  const { rows } = await tx.query<Row>(
+  const { rows } = await tx.query<EventRow>(
     options.allCommitted ? READ_AFTER_ALL_COMMITTED : READ_AFTER,
     [after.transactionId, after.globalPosition, limit],
   );
-  return rows.map((row) => ({
+  return rows.map((row) => positionedEvent(row, upcasters));
+}
+
+/** A row of `EVENT_COLUMNS` as the event readers see it, its payload upcast. */
+export function positionedEvent(row: EventRow, upcasters: UpcasterRegistry): PositionedEvent {
+  return {
     tenantId: row.tenant_id,
     type: row.event_type,
     data: upcasters.upcast(row.event_type, row.schema_version, row.payload),
@@ -74,7 +79,7 @@ export async function readAfter(
     globalPosition: Number(row.global_position),
     transactionId: row.transaction_id_text,
     schemaVersion: row.schema_version,
-  }));
+  };
 }
 
 /** Where a batch ends: the position to store as the checkpoint after handling it. */

@@ -14,6 +14,7 @@ import {
   ProjectionNotRebuildableError,
   ProjectionRebuildInProgressError,
 } from './projection.errors';
+import { LogReaderRegistry } from './log-reader-registry';
 import { SubscriptionRegistry } from '../subscriptions/subscription';
 import type { PositionedEvent } from '../subscriptions/subscription';
 import { UpcasterRegistry } from '../core/upcaster';
@@ -21,10 +22,16 @@ import { UpcasterRegistry } from '../core/upcaster';
 /** Where a projection stands. Lag is the number of events in the log after its checkpoint. */
 export type ProjectionStatus = {
   name: string;
-  /** `inline`: updated in the appending transaction; `subscription`: by a background worker. */
-  kind: 'inline' | 'subscription';
-  /** `running`, `parked` (stopped at a dead letter), or `not started` (no checkpoint yet). */
-  state: 'running' | 'parked' | 'not started';
+  /**
+   * `inline`: updated in the appending transaction; `subscription`: by a background worker;
+   * anything else: a reader registered with `LogReaderRegistry` (`webhook`, ...).
+   */
+  kind: 'inline' | 'subscription' | (string & {});
+  /**
+   * `running`, `parked` (stopped at a dead letter), or `not started` (no checkpoint yet); other
+   * readers may say `failing` or `disabled`.
+   */
+  state: 'running' | 'parked' | 'not started' | (string & {});
   /** Global position of the last event handled (0: none); inline projections are always current. */
   checkpoint: number;
   /** Highest global position in the log. */
@@ -93,9 +100,13 @@ export class ProjectionAdmin {
     private readonly inline: InlineProjectionRegistry,
     private readonly subscriptions: SubscriptionRegistry,
     private readonly upcasters: UpcasterRegistry,
+    private readonly readers: LogReaderRegistry = new LogReaderRegistry(),
   ) {}
 
-  /** Every registered projection with its state and lag, inline ones first. */
+  /**
+   * Every registered projection with its state and lag, inline ones first, then the readers
+   * that keep their own place (`LogReaderRegistry`).
+   */
   async status(): Promise<ProjectionStatus[]> {
     // As the worker role, which sees the whole log: lag counts every tenant's events.
     return this.database.transaction(async (transaction) => {
@@ -160,6 +171,25 @@ export class ProjectionAdmin {
         lag: Number(row?.lag ?? all?.count ?? 0),
         deadLetters: Number(row?.dead_letters ?? 0),
         ...withRebuild(rebuilds.get(subscription.name)),
+      });
+    }
+    for (const reader of await this.readers.all()) {
+      const [row] = (
+        await this.database.query<{ lag: string }>(
+          `WITH start AS (
+             SELECT transaction_id, global_position FROM events WHERE global_position = $1
+             UNION ALL SELECT '0'::xid8, 0 WHERE $1 = 0)
+           SELECT count(e.global_position) AS lag FROM start
+           LEFT JOIN events e
+             ON (e.transaction_id, e.global_position) > (start.transaction_id, start.global_position)`,
+          [reader.checkpoint],
+        )
+      ).rows;
+      statuses.push({
+        ...reader,
+        head: headPosition,
+        lag: Number(row?.lag ?? 0),
+        deadLetters: 0,
       });
     }
     return statuses;

@@ -29,8 +29,11 @@ export type PositionedEvent<E extends Event = Event> = RecordedEvent<E> & {
 export interface EventSubscription<E extends Event = Event> {
   /** A unique, stable name: the checkpoint's key. Lowercase letters, digits and `_`. */
   readonly name: string;
-  /** Event types this subscription wants; it is not called for others. */
-  readonly eventTypes: readonly E['type'][];
+  /**
+   * Event types this subscription wants; it is not called for others. `'all'` is for relays
+   * that pass the whole log on (a broker publisher), whatever types are added later.
+   */
+  readonly eventTypes: readonly E['type'][] | 'all';
   /** Stream types this subscription wants (default: every type); it is not called for others. */
   readonly streamTypes?: readonly string[];
   /**

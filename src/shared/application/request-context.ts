@@ -33,3 +33,11 @@ export function runWithRequestContext<T>(context: RequestContext, work: () => T)
 export function currentRequestContext(): RequestContext | undefined {
   return storage.getStore();
 }
+
+/** Every row and message without a tenant of its own belongs to this one. */
+export const DEFAULT_TENANT = 'default';
+
+/** The tenant the current request acts for. */
+export function currentTenant(): string {
+  return storage.getStore()?.tenant ?? DEFAULT_TENANT;
+}

@@ -32,6 +32,16 @@ export const PROBLEM_TYPES: readonly {
   { slug: 'list-name-invalid', status: 400, when: 'a list name that breaks the name rule' },
   { slug: 'invalid-cursor', status: 400, when: 'a list cursor that is malformed or was altered' },
   {
+    slug: 'event-position-unknown',
+    status: 400,
+    when: 'a change-feed position (`after`, `Last-Event-ID`) that names no event',
+  },
+  {
+    slug: 'webhook-url-invalid',
+    status: 400,
+    when: 'a webhook URL that is not https, carries credentials, or points at a non-public address',
+  },
+  {
     slug: 'activity-range-invalid',
     status: 400,
     when: 'an activity range that is reversed or too long',
@@ -52,6 +62,12 @@ export const PROBLEM_TYPES: readonly {
   { slug: 'list-not-found', status: 404, when: 'no list has this id' },
   { slug: 'todo-version-not-found', status: 404, when: 'the todo has no such version' },
   { slug: 'not-found', status: 404, when: 'no such route' },
+  { slug: 'webhook-not-found', status: 404, when: 'no webhook of the tenant has this id' },
+  {
+    slug: 'webhook-delivery-not-found',
+    status: 404,
+    when: 'the webhook has no delivery attempt with this id',
+  },
   { slug: 'projection-not-found', status: 'CLI', when: 'no projection has this name' },
   { slug: 'todo-already-exists', status: 409, when: 'a todo with this id already exists' },
   {

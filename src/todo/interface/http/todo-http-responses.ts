@@ -40,14 +40,7 @@ export function sendDeleted(response: Response, result: TodoWriteResult): void {
   if (result.replayed) response.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
 }
 
-/** RFC 8288 link to the next page, keeping the other query parameters. */
-export function nextLink(path: string, parameters: Record<string, string | number | undefined>) {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(parameters)) {
-    if (value !== undefined) query.set(name, String(value));
-  }
-  return `<${path}?${query.toString()}>; rel="next"`;
-}
+export { nextLink } from '../../../shared/interface/http/next-link';
 
 /** The body of a page of todos, around the items' JSON as the read model wrote it. */
 export function listBody(page: TodoList): string {

@@ -1,0 +1,290 @@
+/**
+ * `npm run bench:integration`: what following the log costs and how fast it is.
+ *
+ * 1. Write throughput (closed loop, POST /todos) of the service alone, then with a webhook
+ *    endpoint, a server-sent event stream and the NATS JetStream publisher all running, on the
+ *    same fresh database, back to back, twice: the ratio is what matters on a shared machine.
+ * 2. End-to-end latency at a fixed offered rate (default 100 writes/s): from the 201 of a
+ *    create (its commit happened before) to the event at the SSE client, at the webhook
+ *    receiver and at a NATS subscriber of the stream's subjects; p50 and p99 of each.
+ *
+ * Needs DATABASE_URL (a server to create a scratch database on) and NATS at NATS_URL
+ * (default nats://127.0.0.1:4222); writes bench/results/integration.{json,md}.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { connect } from '@nats-io/transport-node';
+import { Client } from 'pg';
+import { tail } from './stats';
+import type { Tail } from './stats';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const MAIN = path.join(ROOT, 'dist', 'main.js');
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = 16;
+
+type Service = { child: ChildProcess; base: string };
+
+function start(env: NodeJS.ProcessEnv): Promise<Service> {
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', MAIN], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NO_COLOR: '1',
+      LOG_FORMAT: 'json',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = /Listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
+      if (port) resolve({ child, base: `http://127.0.0.1:${port}` });
+    });
+    child.once('exit', (code) => reject(new Error(`service exited (${code}):\n${output}`)));
+  });
+}
+
+function stop(service: Service): Promise<void> {
+  return new Promise((resolve) => {
+    service.child.once('exit', () => resolve());
+    service.child.kill('SIGTERM');
+  });
+}
+
+async function throughput(service: Service): Promise<number> {
+  const result = await autocannon({
+    url: `${service.base}/todos`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'bench' }),
+    connections: CONCURRENCY,
+    duration: SECONDS,
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors`);
+  }
+  return result.requests.average;
+}
+
+/** Everything that follows the log, each noting when a todo's TodoCreated reached it. */
+async function followers(service: Service, prefix: string) {
+  const arrivals = {
+    sse: new Map<string, number>(),
+    webhook: new Map<string, number>(),
+    nats: new Map<string, number>(),
+  };
+  const receiver = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+        subject: string;
+        type: string;
+      };
+      if (body.type === 'TodoCreated' && !arrivals.webhook.has(body.subject)) {
+        arrivals.webhook.set(body.subject, performance.now());
+      }
+      response.statusCode = 204;
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const port = (receiver.address() as AddressInfo).port;
+  const created = await fetch(`${service.base}/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, types: ['TodoCreated'] }),
+  });
+  if (created.status !== 201) throw new Error(`webhook: ${created.status}`);
+  const webhook = ((await created.json()) as { id: string }).id;
+
+  const sse = http.get(`${service.base}/events/stream?types=TodoCreated`);
+  sse.on('response', (response) => {
+    let text = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      text += chunk;
+      let end: number;
+      while ((end = text.indexOf('\n\n')) >= 0) {
+        const data = /^data: (.*)$/m.exec(text.slice(0, end))?.[1];
+        text = text.slice(end + 2);
+        if (data)
+          arrivals.sse.set((JSON.parse(data) as { streamId: string }).streamId, performance.now());
+      }
+    });
+  });
+  sse.on('error', () => undefined);
+
+  const nats = await connect({ servers: NATS_URL });
+  const subscription = nats.subscribe(`${prefix}.*.todo.TodoCreated`, {
+    callback: (_error, message) => {
+      const subject = message.headers?.get('ce-subject');
+      if (subject) arrivals.nats.set(subject, performance.now());
+    },
+  });
+  return {
+    arrivals,
+    async close() {
+      await fetch(`${service.base}/webhooks/${webhook}`, { method: 'DELETE' });
+      subscription.unsubscribe();
+      await nats.close();
+      sse.destroy();
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    },
+  };
+}
+
+/** Waits (up to 3 minutes) until no reader of the log lags behind. */
+async function caughtUp(service: Service): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${service.base}/metrics`);
+    const lags = [...(await response.text()).matchAll(/^log_reader_lag_events\{[^}]*\} (\d+)/gm)];
+    if (lags.length > 0 && lags.every((lag) => lag[1] === '0')) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('The readers of the log did not catch up within 3 minutes.');
+}
+
+/** Creates todos at `RATE` per second for `SECONDS`; when each create answered. */
+async function offered(service: Service): Promise<Map<string, number>> {
+  const committed = new Map<string, number>();
+  const pending: Promise<void>[] = [];
+  const startedAt = performance.now();
+  for (let n = 0; n < RATE * SECONDS; n++) {
+    const due = startedAt + (n * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      fetch(`${service.base}/todos`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: `latency ${n}` }),
+      }).then(async (response) => {
+        const at = performance.now();
+        committed.set(((await response.json()) as { id: string }).id, at);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  return committed;
+}
+
+async function main(): Promise<void> {
+  const admin = process.env.DATABASE_URL;
+  if (!admin)
+    throw new Error('Set DATABASE_URL to a PostgreSQL server to create a scratch database on.');
+  const name = `bench_integration_${Date.now()}`;
+  const client = new Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const suffix = randomUUID().slice(0, 8);
+  const prefix = `bench_${suffix}`;
+  const common = { DATABASE_URL: url.toString(), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0' };
+  const integration = {
+    ...common,
+    NATS_URL,
+    NATS_STREAM: `BENCH_${suffix}`,
+    NATS_SUBJECT_PREFIX: prefix,
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    WEBHOOK_POLL_MS: process.env.WEBHOOK_POLL_MS ?? '100',
+  };
+  const rounds: { without: number; with: number }[] = [];
+  let latency: Record<'sse' | 'webhook' | 'nats', Tail & { received: number }> | undefined;
+  try {
+    for (let round = 0; round < 2; round++) {
+      const plain = await start(common);
+      const without = await throughput(plain);
+      await stop(plain);
+      const full = await start(integration);
+      const followed = await followers(full, prefix);
+      const withAll = await throughput(full);
+      if (round === 1) {
+        // The throughput run left a backlog: measure latency only once every reader caught up.
+        await caughtUp(full);
+        const committed = await offered(full);
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        const of = (arrived: Map<string, number>) => {
+          const delays = [...committed].flatMap(([id, at]) => {
+            const got = arrived.get(id);
+            return got === undefined ? [] : [got - at];
+          });
+          return { ...tail(delays), received: delays.length };
+        };
+        latency = {
+          sse: of(followed.arrivals.sse),
+          webhook: of(followed.arrivals.webhook),
+          nats: of(followed.arrivals.nats),
+        };
+      }
+      await followed.close();
+      await stop(full);
+      rounds.push({ without, with: withAll });
+      console.log(
+        `round ${round + 1}: ${without.toFixed(0)} creates/s alone, ${withAll.toFixed(0)} with all three`,
+      );
+    }
+  } finally {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.end();
+    const nats = await connect({ servers: NATS_URL });
+    const { jetstreamManager } = await import('@nats-io/jetstream');
+    await (await jetstreamManager(nats)).streams.delete(`BENCH_${suffix}`).catch(() => undefined);
+    await nats.close();
+  }
+  const ratio = rounds.reduce((sum, r) => sum + r.with / r.without, 0) / rounds.length;
+  const lines = [
+    '# Integration benchmark',
+    '',
+    `Creates/s, closed loop, ${CONCURRENCY} connections, ${SECONDS} s; alone against with a webhook`,
+    'endpoint, an SSE client and the NATS publisher following every event (same machine, same run).',
+    '',
+    '| round | alone | with all three | ratio |',
+    '| --- | --- | --- | --- |',
+    ...rounds.map(
+      (r, i) =>
+        `| ${i + 1} | ${r.without.toFixed(0)} | ${r.with.toFixed(0)} | ${(r.with / r.without).toFixed(2)} |`,
+    ),
+    '',
+    `Mean ratio: ${ratio.toFixed(2)} (goal: at least 0.90).`,
+    '',
+    `End-to-end latency at ${RATE} creates/s for ${SECONDS} s, from the create's 201 to the event's`,
+    `arrival (ms; webhook endpoints poll every ${integration.WEBHOOK_POLL_MS} ms when idle):`,
+    '',
+    '| follower | received | p50 | p99 | max |',
+    '| --- | --- | --- | --- | --- |',
+    ...Object.entries(latency ?? {}).map(
+      ([follower, t]) =>
+        `| ${follower} | ${t.received} | ${t.p50.toFixed(1)} | ${t.p99.toFixed(1)} | ${t.max.toFixed(1)} |`,
+    ),
+  ];
+  const results = path.join(ROOT, 'bench', 'results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(path.join(results, 'integration.md'), `${lines.join('\n')}\n`);
+  writeFileSync(
+    path.join(results, 'integration.json'),
+    `${JSON.stringify({ rounds, ratio, latency }, null, 2)}\n`,
+  );
+  console.log(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,327 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Database } from '../../../database/database';
+import { WORKER_ROLE } from '../../../database/tenancy';
+import { WebhookStore, webhookView } from '../../application/webhooks/webhook';
+import type {
+  DeliveryView,
+  NewDelivery,
+  NewWebhook,
+  WebhookChanges,
+  WebhookEndpoint,
+  WebhookView,
+} from '../../application/webhooks/webhook';
+
+type WebhookRow = {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string;
+  event_types: string[];
+  secret: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  position: string;
+  attempts: number;
+  failing_since: Date | null;
+  created_at: Date;
+  updated_at: Date;
+};
+
+type DeliveryRow = {
+  id: string;
+  event_id: string;
+  event_position: string;
+  event_type: string;
+  attempt: number;
+  redelivery: boolean;
+  outcome: 'delivered' | 'failed';
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  attempted_at: Date;
+};
+
+const WEBHOOK_COLUMNS = `id, tenant_id, url, description, event_types, secret, enabled, disabled_reason,
+  position, attempts, failing_since, created_at, updated_at`;
+const DELIVERY_COLUMNS = `id, event_id, event_position, event_type, attempt, redelivery, outcome,
+  status_code, duration_ms, error, attempted_at`;
+
+/** Webhook endpoints and attempts in PostgreSQL, every query scoped to its tenant. */
+@Injectable()
+export class PostgresWebhookStore extends WebhookStore {
+  constructor(@Inject(Database) private readonly database: Database) {
+    super();
+  }
+
+  /**
+   * The dispatcher's statements serve every tenant's endpoints: they run as the worker role,
+   * which the tables' worker policy lets see them all.
+   */
+  private asWorker<Row>(statement: string, values: readonly unknown[] = []) {
+    return this.database.transaction(async (transaction) => {
+      await transaction.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
+      return transaction.query<Row>(statement, values);
+    });
+  }
+
+  async create(webhook: NewWebhook): Promise<WebhookView> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `INSERT INTO integration_webhooks (id, tenant_id, url, description, event_types, secret, position)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${WEBHOOK_COLUMNS}`,
+      [
+        webhook.id,
+        webhook.tenant,
+        webhook.url,
+        webhook.description,
+        webhook.types,
+        webhook.secret,
+        webhook.position,
+      ],
+    );
+    return webhookView(endpointOf(one(rows)));
+  }
+
+  async list(tenant: string): Promise<WebhookView[]> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks WHERE tenant_id = $1 ORDER BY created_at, id`,
+      [tenant],
+    );
+    return rows.map((row) => webhookView(endpointOf(row)));
+  }
+
+  async find(tenant: string, id: string): Promise<WebhookEndpoint | undefined> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks WHERE tenant_id = $1 AND id = $2`,
+      [tenant, id],
+    );
+    const row = rows[0];
+    return row && endpointOf(row);
+  }
+
+  async update(
+    tenant: string,
+    id: string,
+    changes: WebhookChanges,
+  ): Promise<WebhookView | undefined> {
+    const { rows } = await this.database.query<WebhookRow>(
+      `UPDATE integration_webhooks SET
+         url = COALESCE($3, url),
+         description = COALESCE($4, description),
+         event_types = COALESCE($5::text[], event_types),
+         enabled = COALESCE($6::boolean, enabled),
+         disabled_reason = CASE WHEN $6::boolean IS NULL THEN disabled_reason
+                                WHEN $6::boolean THEN NULL ELSE 'disabled by its owner' END,
+         attempts = CASE WHEN $6::boolean THEN 0 ELSE attempts END,
+         failing_since = CASE WHEN $6::boolean THEN NULL ELSE failing_since END,
+         next_attempt_at = CASE WHEN $6::boolean THEN NULL ELSE next_attempt_at END,
+         updated_at = now()
+       WHERE tenant_id = $1 AND id = $2 RETURNING ${WEBHOOK_COLUMNS}`,
+      [
+        tenant,
+        id,
+        changes.url ?? null,
+        changes.description ?? null,
+        changes.types ?? null,
+        changes.enabled ?? null,
+      ],
+    );
+    const row = rows[0];
+    return row && webhookView(endpointOf(row));
+  }
+
+  async delete(tenant: string, id: string): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      const { rowCount } = await tx.query(
+        'DELETE FROM integration_webhooks WHERE tenant_id = $1 AND id = $2',
+        [tenant, id],
+      );
+      await tx.query(
+        'DELETE FROM integration_webhook_deliveries WHERE tenant_id = $1 AND webhook_id = $2',
+        [tenant, id],
+      );
+      return rowCount > 0;
+    });
+  }
+
+  async setSecret(tenant: string, id: string, secret: string): Promise<boolean> {
+    const { rowCount } = await this.database.query(
+      `UPDATE integration_webhooks SET secret = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
+      [tenant, id, secret],
+    );
+    return rowCount > 0;
+  }
+
+  async deliveries(tenant: string, id: string, limit: number): Promise<DeliveryView[]> {
+    const { rows } = await this.database.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM integration_webhook_deliveries
+       WHERE tenant_id = $1 AND webhook_id = $2 ORDER BY seq DESC LIMIT $3`,
+      [tenant, id, limit],
+    );
+    return rows.map(deliveryOf);
+  }
+
+  async delivery(
+    tenant: string,
+    id: string,
+    deliveryId: string,
+  ): Promise<DeliveryView | undefined> {
+    const { rows } = await this.database.query<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM integration_webhook_deliveries
+       WHERE tenant_id = $1 AND webhook_id = $2 AND id = $3`,
+      [tenant, id, deliveryId],
+    );
+    const row = rows[0];
+    return row && deliveryOf(row);
+  }
+
+  async recordDeliveries(deliveries: readonly NewDelivery[]): Promise<DeliveryView[]> {
+    if (deliveries.length === 0) return [];
+    const column = <K extends keyof NewDelivery>(key: K) => deliveries.map((d) => d[key]);
+    const { rows } = await this.asWorker<DeliveryRow>(
+      `INSERT INTO integration_webhook_deliveries
+         (id, webhook_id, tenant_id, event_id, event_position, event_type, attempt, redelivery,
+          outcome, status_code, duration_ms, error)
+       SELECT id, webhook_id, tenant_id, event_id, event_position, event_type, attempt, redelivery,
+              outcome, status_code, duration_ms, error
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::bigint[],
+         $6::text[], $7::int[], $8::boolean[], $9::text[], $10::int[], $11::int[], $12::text[])
+         WITH ORDINALITY AS d(id, webhook_id, tenant_id, event_id, event_position, event_type, attempt,
+           redelivery, outcome, status_code, duration_ms, error, ord)
+       ORDER BY ord
+       RETURNING ${DELIVERY_COLUMNS}`,
+      [
+        column('id'),
+        column('webhookId'),
+        column('tenant'),
+        column('eventId'),
+        column('eventPosition'),
+        column('eventType'),
+        column('attempt'),
+        column('redelivery'),
+        column('outcome'),
+        column('statusCode'),
+        column('durationMs'),
+        column('error'),
+      ],
+    );
+    return rows.map(deliveryOf);
+  }
+
+  async claimDue(
+    owner: string,
+    leaseMs: number,
+    limit: number,
+    skip: readonly string[],
+  ): Promise<WebhookEndpoint[]> {
+    const { rows } = await this.asWorker<WebhookRow>(
+      `UPDATE integration_webhooks SET lease_owner = $1,
+         lease_until = now() + make_interval(secs => $2::double precision / 1000)
+       WHERE id IN (
+         SELECT id FROM integration_webhooks
+         WHERE enabled AND NOT (id = ANY($4::uuid[]))
+           AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1)
+           AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING ${WEBHOOK_COLUMNS}`,
+      [owner, leaseMs, limit, skip],
+    );
+    return rows.map(endpointOf);
+  }
+
+  async advance(id: string, owner: string, position: number, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.asWorker(
+      `UPDATE integration_webhooks SET position = $3, attempts = 0, failing_since = NULL,
+         next_attempt_at = NULL,
+         lease_until = now() + make_interval(secs => $4::double precision / 1000)
+       WHERE id = $1 AND lease_owner = $2`,
+      [id, owner, position, leaseMs],
+    );
+    return rowCount > 0;
+  }
+
+  async failed(
+    id: string,
+    owner: string,
+    failure: { attempts: number; failingSince: Date; retryAt: Date; disabledReason?: string },
+  ): Promise<void> {
+    await this.asWorker(
+      `UPDATE integration_webhooks SET attempts = $3, failing_since = $4::timestamptz, next_attempt_at = $5::timestamptz,
+         enabled = enabled AND $6::text IS NULL, disabled_reason = COALESCE($6, disabled_reason),
+         lease_owner = NULL, lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND lease_owner = $2`,
+      [
+        id,
+        owner,
+        failure.attempts,
+        failure.failingSince,
+        failure.retryAt,
+        failure.disabledReason ?? null,
+      ],
+    );
+  }
+
+  async all(): Promise<WebhookEndpoint[]> {
+    const { rows } = await this.asWorker<WebhookRow>(
+      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks ORDER BY tenant_id, created_at, id`,
+    );
+    return rows.map(endpointOf);
+  }
+
+  async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const { rowCount } = await this.asWorker(
+      `UPDATE integration_webhooks
+       SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
+       WHERE id = $1 AND lease_owner = $2`,
+      [id, owner, leaseMs],
+    );
+    return rowCount > 0;
+  }
+
+  async release(id: string, owner: string): Promise<void> {
+    await this.asWorker(
+      `UPDATE integration_webhooks SET lease_owner = NULL, lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2`,
+      [id, owner],
+    );
+  }
+}
+
+function one<T>(rows: T[]): T {
+  const row = rows[0];
+  if (!row) throw new Error('The statement returned no row.');
+  return row;
+}
+
+function endpointOf(row: WebhookRow): WebhookEndpoint {
+  return {
+    id: row.id,
+    tenant: row.tenant_id,
+    url: row.url,
+    description: row.description,
+    types: row.event_types,
+    secret: row.secret,
+    enabled: row.enabled,
+    disabledReason: row.disabled_reason,
+    position: Number(row.position),
+    attempts: row.attempts,
+    failingSince: row.failing_since?.toISOString() ?? null,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+function deliveryOf(row: DeliveryRow): DeliveryView {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventPosition: Number(row.event_position),
+    eventType: row.event_type,
+    attempt: row.attempt,
+    redelivery: row.redelivery,
+    outcome: row.outcome,
+    statusCode: row.status_code,
+    durationMs: row.duration_ms,
+    error: row.error,
+    attemptedAt: row.attempted_at.toISOString(),
+  };
+}
