@@ -85,6 +85,8 @@ describe('Tenants (e2e, two tenants over every route)', () => {
             scopes: [
               'todos:read',
               'todos:write',
+              'lists:read',
+              'lists:write',
               'activity:read',
               'events:read',
               'webhooks:manage',

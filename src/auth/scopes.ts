@@ -5,6 +5,8 @@
 export const SCOPES = [
   'todos:read',
   'todos:write',
+  'lists:read',
+  'lists:write',
   'activity:read',
   'events:read',
   'webhooks:manage',
@@ -18,8 +20,12 @@ export function isScope(value: unknown): value is Scope {
 
 /** What each scope allows, for the API document's security scheme. */
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
-  'todos:read': 'Read todos (get, list, history, past versions) and todo lists.',
-  'todos:write': 'Create, rename, complete, reopen and delete todos; create and change todo lists.',
+  'todos:read': 'Read todos (get, list, history, past versions).',
+  'todos:write': 'Create, rename, complete, reopen and delete todos.',
+  'lists:read': 'Read todo lists (get, list).',
+  'lists:write':
+    'Create, rename and archive todo lists; add todos to them and remove them. Archiving with ' +
+    'completeOpenTodos completes the todos on behalf of the list.',
   'activity:read': 'Read the activity feed and daily counts.',
   'events:read': 'Follow the change feed: GET /events and its server-sent events.',
   'webhooks:manage': 'Register, change and remove webhook endpoints; see their deliveries.',

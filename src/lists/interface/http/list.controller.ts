@@ -107,7 +107,7 @@ export class ListController {
   ) {}
 
   @Post()
-  @RequiresScope('todos:write')
+  @RequiresScope('lists:write')
   @ApiOperation({
     summary: 'Create a list',
     description:
@@ -145,7 +145,7 @@ export class ListController {
   }
 
   @Get()
-  @RequiresScope('todos:read')
+  @RequiresScope('lists:read')
   @ApiOperation({
     summary: 'List lists, newest first, a page at a time',
     description:
@@ -178,7 +178,7 @@ export class ListController {
   }
 
   @Get(':id')
-  @RequiresScope('todos:read')
+  @RequiresScope('lists:read')
   @ApiOperation({
     summary: 'Get a list with its todos',
     description:
@@ -200,7 +200,7 @@ export class ListController {
   }
 
   @Patch(':id')
-  @RequiresScope('todos:write')
+  @RequiresScope('lists:write')
   @ApiOperation({
     summary: 'Rename a list',
     description: 'The same name again changes nothing and succeeds.',
@@ -227,7 +227,7 @@ export class ListController {
   }
 
   @Post(':id/todos')
-  @RequiresScope('todos:write')
+  @RequiresScope('lists:write')
   @ApiOperation({
     summary: 'Add a todo to a list',
     description:
@@ -264,7 +264,7 @@ export class ListController {
   }
 
   @Delete(':id/todos/:todoId')
-  @RequiresScope('todos:write')
+  @RequiresScope('lists:write')
   @ApiOperation({
     summary: 'Remove a todo from a list',
     description:
@@ -295,7 +295,7 @@ export class ListController {
   }
 
   @Post(':id/archive')
-  @RequiresScope('todos:write')
+  @RequiresScope('lists:write')
   @ApiOperation({
     summary: 'Archive a list',
     description:
