@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { EventStoreModule } from '../event-store';
-import { TodoListCursor } from '../todo/application/queries/todo-list-cursor';
+import { PageCursor } from '../shared/application/page-cursor';
 import { AddTodoToListHandler } from './application/commands/add-todo-to-list';
 import { ListReadModel } from './application/list-read-model';
 import { GetListHandler } from './application/queries/get-list';
@@ -29,7 +29,7 @@ import { ListController } from './interface/http/list.controller';
     GetListHandler,
     ShowWrittenListHandler,
     ListListsHandler,
-    TodoListCursor,
+    PageCursor,
     ListViewsProjection,
     TodoCardsSubscription,
     ArchivePolicy,

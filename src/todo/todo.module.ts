@@ -5,7 +5,7 @@ import { GetTodoAtVersionHandler } from './application/queries/get-todo-at-versi
 import { GetTodoHistoryHandler } from './application/queries/get-todo-history.handler';
 import { GetTodoHandler } from './application/queries/get-todo.handler';
 import { GetTodoVersionHandler } from './application/queries/get-todo-version.handler';
-import { TodoListCursor } from './application/queries/todo-list-cursor';
+import { PageCursor } from '../shared/application/page-cursor';
 import { ListTodosHandler } from './application/queries/list-todos.handler';
 import { TodoReadModel } from './application/todo-read-model';
 import { PostgresTodoReadModel } from './infrastructure/postgres-todo-read-model';
@@ -20,7 +20,7 @@ import { TodoController } from './interface/http/todo.controller';
     GetTodoVersionHandler,
     GetTodoAtVersionHandler,
     GetTodoHistoryHandler,
-    TodoListCursor,
+    PageCursor,
     ListTodosHandler,
     TodoReadViewProjection,
     { provide: TodoReadModel, useClass: PostgresTodoReadModel },

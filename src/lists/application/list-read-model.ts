@@ -1,7 +1,8 @@
+import type { PagePosition } from '../../shared/application/page-cursor';
 import type { ListSummary, ListTodoView, ListView } from './list-view';
 
 /** A position in the newest-first order of lists: creation time (to the microsecond) and id. */
-export type ListPosition = { createdAt: string; id: string };
+export type ListPosition = PagePosition;
 
 export type ListFilter = {
   archived?: boolean;

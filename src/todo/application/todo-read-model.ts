@@ -1,3 +1,4 @@
+import type { PagePosition } from '../../shared/application/page-cursor';
 import type { JsonText } from '../../shared/application/json-text';
 import type { TodoView } from './todo-view';
 
@@ -6,7 +7,7 @@ import type { TodoView } from './todo-view';
  * The order is total, so a page that starts after a position never repeats or skips a row that
  * existed when the walk began, whatever is inserted meanwhile.
  */
-export type TodoListPosition = { createdAt: string; id: string };
+export type TodoListPosition = PagePosition;
 
 export type TodoListFilter = {
   completed?: boolean;

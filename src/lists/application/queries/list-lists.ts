@@ -1,6 +1,6 @@
 import { Query, QueryHandler } from '@nestjs/cqrs';
 import type { IQueryHandler } from '@nestjs/cqrs';
-import { TodoListCursor } from '../../../todo/application/queries/todo-list-cursor';
+import { PageCursor } from '../../../shared/application/page-cursor';
 import {
   LIST_LIMIT_DEFAULT as LISTS_LIMIT_DEFAULT,
   LIST_LIMIT_MAX as LISTS_LIMIT_MAX,
@@ -33,7 +33,7 @@ export class ListListsQuery extends Query<ListPage> {
 export class ListListsHandler implements IQueryHandler<ListListsQuery, ListPage> {
   constructor(
     private readonly readModel: ListReadModel,
-    private readonly cursors: TodoListCursor,
+    private readonly cursors: PageCursor,
   ) {}
 
   async execute({ filter }: ListListsQuery): Promise<ListPage> {

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { etagOf } from '../../../shared/interface/http/if-match';
-import { IDEMPOTENT_REPLAYED_HEADER } from '../../../todo/interface/http/todo-http-responses';
+import { IDEMPOTENT_REPLAYED_HEADER } from '../../../shared/interface/http/write-headers';
 import type { ListView } from '../../application/list-view';
 import type { ListWriteResult } from '../../application/list-write';
 

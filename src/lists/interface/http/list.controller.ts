@@ -37,7 +37,7 @@ import {
   RESPONSE_HEADERS as H,
   RequestIdHeader,
 } from '../../../shared/interface/http/write-headers';
-import { nextLink } from '../../../todo/interface/http/todo-http-responses';
+import { nextLink } from '../../../shared/interface/http/next-link';
 import { AddTodoToListCommand } from '../../application/commands/add-todo-to-list';
 import { ArchiveListCommand } from '../../application/commands/archive-list';
 import { CreateListCommand } from '../../application/commands/create-list';

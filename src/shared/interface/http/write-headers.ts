@@ -1,5 +1,8 @@
 import { ApiHeader } from '@nestjs/swagger';
 
+/** Set on a response that answers a retry with the same key as the first request was answered. */
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+
 /**
  * OpenAPI documentation of the headers every aggregate's routes share (ETag, X-Request-Id,
  * Idempotent-Replayed, If-Match, Idempotency-Key), so that a new module documents them the

@@ -3,13 +3,13 @@ import type { IQueryHandler } from '@nestjs/cqrs';
 import { TodoReadModel } from '../todo-read-model';
 import type { TodoList } from '../todo-view';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, ListTodosQuery } from './list-todos.query';
-import { TodoListCursor } from './todo-list-cursor';
+import { PageCursor } from '../../../shared/application/page-cursor';
 
 @QueryHandler(ListTodosQuery)
 export class ListTodosHandler implements IQueryHandler<ListTodosQuery, TodoList> {
   constructor(
     private readonly readModel: TodoReadModel,
-    private readonly cursors: TodoListCursor,
+    private readonly cursors: PageCursor,
   ) {}
 
   async execute({ filter }: ListTodosQuery): Promise<TodoList> {

@@ -4,8 +4,7 @@ import { toTodoView } from '../../application/todo-view';
 import type { TodoList, TodoView } from '../../application/todo-view';
 import type { TodoWriteResult } from '../../application/todo-write';
 
-/** Set on a response that answers a retry with the same key as the first request was answered. */
-export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+import { IDEMPOTENT_REPLAYED_HEADER } from '../../../shared/interface/http/write-headers';
 
 /**
  * Sends a write's result. Everything is derived from the todo at the version the write left it

@@ -1,13 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InvalidCursorError } from '../../../shared/application/invalid-cursor.error';
-import { currentRequestContext } from '../../../shared/application/request-context';
-import { WriteSettings } from '../../../shared/application/write-settings';
-import type { TodoListPosition } from '../todo-read-model';
+import { InvalidCursorError } from './invalid-cursor.error';
+import { currentRequestContext } from './request-context';
+import { WriteSettings } from './write-settings';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_CURSOR_LENGTH = 512;
+
+/** Where a keyset page ends: the last row's creation time and id (newest first). */
+export type PagePosition = { createdAt: string; id: string };
 
 /**
  * Encodes list positions as opaque cursors: base64url JSON plus an HMAC, so a client can neither
@@ -16,10 +18,10 @@ const MAX_CURSOR_LENGTH = 512;
  * tenant that received the cursor: another tenant's cursor is refused like a forged one.
  */
 @Injectable()
-export class TodoListCursor {
+export class PageCursor {
   constructor(private readonly settings: WriteSettings) {}
 
-  encode(position: TodoListPosition): string {
+  encode(position: PagePosition): string {
     const payload = Buffer.from(JSON.stringify([position.createdAt, position.id])).toString(
       'base64url',
     );
@@ -27,7 +29,7 @@ export class TodoListCursor {
   }
 
   /** @throws InvalidCursorError for anything `encode` did not produce. */
-  decode(cursor: string): TodoListPosition {
+  decode(cursor: string): PagePosition {
     const [payload, signature, ...rest] = cursor.split('.');
     if (
       cursor.length > MAX_CURSOR_LENGTH ||

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { InvalidCursorError } from '../../../shared/application/invalid-cursor.error';
-import { runWithRequestContext } from '../../../shared/application/request-context';
-import { DEFAULT_WRITE_SETTINGS } from '../../../shared/application/write-settings';
-import { TodoListCursor } from './todo-list-cursor';
+import { InvalidCursorError } from './invalid-cursor.error';
+import { runWithRequestContext } from './request-context';
+import { DEFAULT_WRITE_SETTINGS } from './write-settings';
+import { PageCursor } from './page-cursor';
 
-describe('TodoListCursor', () => {
-  const cursors = new TodoListCursor(DEFAULT_WRITE_SETTINGS);
+describe('PageCursor', () => {
+  const cursors = new PageCursor(DEFAULT_WRITE_SETTINGS);
   const position = {
     createdAt: '2026-11-27T10:00:00.123456Z',
     id: '3f1c1a9e-3b0e-4c5c-9a57-0d5c3f1f9b2e',
@@ -30,7 +30,7 @@ describe('TodoListCursor', () => {
   });
 
   it('refuses a cursor signed with another secret', () => {
-    const other = new TodoListCursor({ ...DEFAULT_WRITE_SETTINGS, cursorSecret: 'x'.repeat(32) });
+    const other = new PageCursor({ ...DEFAULT_WRITE_SETTINGS, cursorSecret: 'x'.repeat(32) });
     expect(() => cursors.decode(other.encode(position))).toThrow(InvalidCursorError);
   });
 
