@@ -1,5 +1,5 @@
 /**
- * `npm run bench:instructions [-- --apps service,floor,control --requests 1000 --warm-up 1500
+ * `npm run bench:instructions [-- --apps service,floor,control --requests 400 --warm-up 1500
  * --service dist/main.js]`:
  * instructions per request of the read paths, counted by valgrind's callgrind in the process that
  * answers them. Unlike requests a second, the count does not depend on what else the machine runs,
@@ -7,9 +7,9 @@
  *
  * One scratch database is prepared by the service itself (migrations, prepared todos, the
  * subscriptions caught up), then each app starts under callgrind with instrumentation off (start-up
- * is not measured and runs faster so). For each path: instrumentation on, warm-up requests on the
- * same connections, counters zeroed, the measured requests, a dump, whose total is divided by the
- * number of requests. The apps: the service (`dist/main.js`, the flags of `start:prod`, no rate
+ * is not measured and runs faster so). For each path: warm-up requests, still uninstrumented,
+ * then instrumentation on, counters zeroed, the measured requests, a dump, whose total is divided
+ * by the number of requests, and instrumentation off again. The apps: the service (`dist/main.js`, the flags of `start:prod`, no rate
  * limit, as `npm run bench` runs it), the floor (bench/floor.ts) and the express control
  * (bench/control.ts, answering the service's own responses).
  *
@@ -71,7 +71,7 @@ function parseOptions(args: string[]): Options {
   if (service !== undefined) APPS.service = path.resolve(service);
   return {
     apps,
-    requests: Number(value('--requests') ?? 1000),
+    requests: Number(value('--requests') ?? 400),
     warmUp: Number(value('--warm-up') ?? 1500),
     connections: Number(value('--connections') ?? 4),
   };
@@ -330,12 +330,15 @@ async function main(): Promise<void> {
       );
       started.push(running);
       const pid = running.child.pid!;
-      callgrindControl(pid, '--instr=on');
       for (const target of paths.filter((p) => p.apps.includes(app))) {
+        // The warm-up runs uninstrumented, several times faster: callgrind counts the program's
+        // own instructions, never its translation of them, so nothing it skips would be counted.
         await drive(running.baseUrl, target, options.warmUp, options.connections);
+        callgrindControl(pid, '--instr=on');
         callgrindControl(pid, '-z');
         await drive(running.baseUrl, target, options.requests, options.connections);
         callgrindControl(pid, '-d');
+        callgrindControl(pid, '--instr=off');
         const perRequest = Math.round(lastDumpTotal(dir) / options.requests);
         (results[target.name] ??= {})[app] = perRequest;
         log(`  ${app.padEnd(8)} ${target.name.padEnd(40)} ${perRequest.toLocaleString('en')}`);
