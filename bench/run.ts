@@ -286,8 +286,9 @@ function productionNodeFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
-  const match = /^node((?: --\S+)*) dist\/main\.js$/.exec(scripts['start:prod'] ?? '');
-  if (!match) throw new Error('package.json: start:prod is not "node [--flags] dist/main.js".');
+  const match = /^(?:exec )?node((?: --\S+)*) dist\/main\.js$/.exec(scripts['start:prod'] ?? '');
+  if (!match)
+    throw new Error('package.json: start:prod is not "[exec] node [--flags] dist/main.js".');
   return match[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
 }
 
