@@ -272,6 +272,21 @@ async function main(): Promise<void> {
   const postgres = await openPostgres();
   const databases: { drop: () => Promise<void> }[] = [];
   const sides: Side[] = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaned ??= (async () => {
+      for (const side of sides) await side.app.stop();
+      for (const database of databases) await database.drop();
+      for (const side of builds) side.remove();
+      await postgres.stop();
+    })());
+  // Interrupted, it still leaves no worktree, database or service behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up...`);
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
   try {
     for (const rev of [options.revA, options.revB]) builds.push(build(rev, installed));
     for (const [i, side] of builds.entries()) {
@@ -370,10 +385,7 @@ async function main(): Promise<void> {
     writeFileSync(file, report);
     log(`Written to ${path.relative(ROOT, file)}`);
   } finally {
-    for (const side of sides) await side.app.stop();
-    for (const database of databases) await database.drop();
-    for (const side of builds) side.remove();
-    await postgres.stop();
+    await cleanUp();
   }
 }
 
