@@ -39,6 +39,8 @@ import {
 } from './harness';
 import type { HttpScenario, Measure } from './harness';
 import { openLoop } from './open-loop';
+import { watchPgActivity } from './pg-activity';
+import type { PgActivity } from './pg-activity';
 import type { OpenLoopRequest, OpenLoopResult } from './open-loop';
 import {
   histogramQuantile,
@@ -273,7 +275,14 @@ async function main(): Promise<void> {
       // The maximum the rate is half of, measured as the closed-loop scenario measures it.
       await http(service.baseUrl, getHttp, 8, options.quick ? 1 : 3);
       const max = await http(service.baseUrl, getHttp, 32, options.durationS);
-      await measureIdleThenCold(service.baseUrl, createHttp, getHttp, max.throughput, options);
+      await measureIdleThenCold(
+        service.baseUrl,
+        dbUrl,
+        createHttp,
+        getHttp,
+        max.throughput,
+        options,
+      );
       log('Only the idle-then-cold scenario ran: no report written.');
       return;
     }
@@ -468,6 +477,7 @@ async function main(): Promise<void> {
     );
     const idleThenCold = await measureIdleThenCold(
       service.baseUrl,
+      dbUrl,
       createHttp,
       getHttp,
       results.find((r) => r.scenario === 'get by id' && r.concurrency === 32)?.serviceRps,
@@ -676,6 +686,8 @@ type Burst = OpenLoopResult & {
   /** Connections the pool had to open for the burst, and the p99 of all waits for one. */
   connectionsOpened: number;
   poolWaitP99Ms: number;
+  /** What PostgreSQL did meanwhile: checkpoints, autovacuum, its processes' CPU time. */
+  pg: PgActivity;
 };
 
 type IdleThenCold = {
@@ -684,6 +696,8 @@ type IdleThenCold = {
   writeS: number;
   /** Connections open when the idle spell ended (from db_pool_connections). */
   connectionsAfterIdle: number;
+  /** What PostgreSQL did during the idle spell. */
+  idlePg: PgActivity;
   cold: Burst;
   warm: Burst;
 };
@@ -694,8 +708,17 @@ type IdleThenCold = {
  * open-loop at half the closed-loop maximum (the "cold" burst), and at once the same again (the
  * "warm" one). Both bursts open their client connections afresh; what differs is the service.
  */
+function describePg(pg: PgActivity): string {
+  return (
+    `${pg.checkpoints} checkpoints begun, ${pg.cpuSeconds.toFixed(2)} s CPU, ` +
+    `at most ${pg.maxActiveBackends} backends active, autovacuum: ` +
+    (pg.autovacuum.length > 0 ? pg.autovacuum.join('; ') : 'none')
+  );
+}
+
 async function measureIdleThenCold(
   baseUrl: string,
+  dbUrl: string,
   write: HttpScenario,
   get: HttpScenario,
   getMax: number | undefined,
@@ -707,17 +730,21 @@ async function measureIdleThenCold(
   }
   const rate = Math.max(1, Math.round(getMax / 2));
   await http(baseUrl, write, 32, options.coldWriteS);
+  const idleWatch = await watchPgActivity(dbUrl);
   await new Promise((resolve) => setTimeout(resolve, options.coldIdleS * 1000));
+  const idlePg = await idleWatch.stop();
   const afterIdle = await scrapeMetrics(baseUrl);
   const connectionsAfterIdle =
     prometheusValue(afterIdle, 'db_pool_connections{state="total"}') ?? Number.NaN;
   const burst = async (before: string): Promise<[Burst, string]> => {
+    const watch = await watchPgActivity(dbUrl);
     const result = await openLoop(
       baseUrl,
       () => ({ method: get.method, path: get.path() }),
       rate,
       options.coldBurstS,
     );
+    const pg = await watch.stop();
     const after = await scrapeMetrics(baseUrl);
     const opened = (text: string) =>
       prometheusValue(text, `${POOL_WAIT}_count{connection="opened"}`) ?? Number.NaN;
@@ -745,6 +772,7 @@ async function measureIdleThenCold(
           ) * 1000,
         connectionsOpened: opened(after) - opened(before),
         poolWaitP99Ms: histogramQuantile(waits(before), waits(after), 0.99) * 1000,
+        pg,
       },
       after,
     ];
@@ -752,6 +780,7 @@ async function measureIdleThenCold(
   const [cold, afterCold] = await burst(afterIdle);
   const [warm] = await burst(afterCold);
   const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+  log(`idle then cold, idle spell: PostgreSQL ${describePg(idlePg)}`);
   for (const [label, b] of [
     ['cold', cold],
     ['warm', warm],
@@ -760,7 +789,8 @@ async function measureIdleThenCold(
       `idle then cold, ${label} burst: get by id ${rate}/s for ${options.coldBurstS} s  p50 ${ms(b.latencyMs.p50)} ` +
         `p99 ${ms(b.latencyMs.p99)} p99.9 ${ms(b.latencyMs.p999)} ms, loop delay p99 ${ms(b.loopDelayP99Ms)} ms, ` +
         `${b.connectionsOpened} connections opened, pool wait p99 ${ms(b.poolWaitP99Ms)} ms` +
-        (b.failures || b.timeouts ? `  (${b.failures} failed, ${b.timeouts} unanswered)` : ''),
+        (b.failures || b.timeouts ? `  (${b.failures} failed, ${b.timeouts} unanswered)` : '') +
+        `; PostgreSQL ${describePg(b.pg)}`,
     );
   }
   return {
@@ -768,6 +798,7 @@ async function measureIdleThenCold(
     idleS: options.coldIdleS,
     writeS: options.coldWriteS,
     connectionsAfterIdle,
+    idlePg,
     cold,
     warm,
   };

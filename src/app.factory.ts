@@ -3,7 +3,6 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import type { Logger as PinoLogger } from 'pino';
 import { createApiDocument } from './api-document';
 import { AppModule } from './app.module';
@@ -28,6 +27,7 @@ import {
   rateLimitRefusals,
 } from './shared/interface/http/rate-limit';
 import { requestId } from './shared/interface/http/request-id.middleware';
+import { securityHeaders } from './shared/interface/http/security-headers';
 import { createValidationPipe } from './shared/interface/http/validation';
 import { wellFormedUrl } from './shared/interface/http/well-formed-url';
 
@@ -62,12 +62,12 @@ export function configureApp(
   app.disable('x-powered-by');
   // Strong ETags with the aggregate version belong to the API; express's body hashes do not.
   app.set('etag', false);
-  app.use(requestId());
-  app.use(requestLog(logger));
-  app.use(httpMetrics(app.get(MetricsService)));
+  app.use(requestId([requestLog(logger), httpMetrics(app.get(MetricsService))]));
   // No upgrade-insecure-requests: served over plain HTTP (a local run, or behind a proxy that
   // terminates TLS elsewhere) it would send Swagger UI's own scripts to an https:// that is not there.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(
+    securityHeaders({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
+  );
   if (http.corsOrigins.length > 0) app.enableCors(corsOptions(http.corsOrigins));
   answerParserErrors(app.getHttpServer());
   // Both before the body is read and before routing: a refused client costs no parse, and

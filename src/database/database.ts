@@ -214,11 +214,8 @@ async function runScoped<Row>(
   values: readonly unknown[],
 ): Promise<QueryResult<Row>> {
   const text = typeof statement === 'string' ? statement : statement.text;
-  const inlined = text.replace(/\$(\d+)/g, (_, index: string) =>
-    literal(values[Number(index) - 1]),
-  );
   const results = (await client.query(
-    `${tenantSettings(tenant, subject)}; ${inlined}`,
+    `${tenantSettings(tenant, subject)}; ${inline(text, values)}`,
   )) as unknown as { rows: Row[]; rowCount: number | null }[];
   const last = results[results.length - 1];
   if (last === undefined) throw new Error('A scoped statement returned no result.');
@@ -230,6 +227,24 @@ async function runScoped<Row>(
  * PostgreSQL infers the same types for them; values are rendered as the driver renders
  * parameters.
  */
+// Statement texts split at their parameters ($1 → index 0), once per text: scanning the whole
+// text for them on every statement was a visible share of a read's own work. The texts are the
+// modules' constants; the bound only keeps a caller that builds texts from growing the map.
+const MAX_TEMPLATES = 1000;
+const templates = new Map<string, readonly (string | number)[]>();
+
+function inline(text: string, values: readonly unknown[]): string {
+  let parts = templates.get(text);
+  if (parts === undefined) {
+    parts = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 1 ? Number(part) - 1 : part));
+    if (templates.size >= MAX_TEMPLATES) templates.clear();
+    templates.set(text, parts);
+  }
+  let inlined = '';
+  for (const part of parts) inlined += typeof part === 'number' ? literal(values[part]) : part;
+  return inlined;
+}
+
 function literal(value: unknown): string {
   const prepared: unknown = prepareValue(value);
   if (prepared === null || prepared === undefined) return 'NULL';

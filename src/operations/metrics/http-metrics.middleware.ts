@@ -1,18 +1,17 @@
-import type { Request, RequestHandler } from 'express';
+import type { RequestObserver } from '../../shared/interface/http/request-id.middleware';
 import { routeOf } from '../http-route';
 import type { MetricsService } from './metrics.service';
 
-/** Times every request and records it under its route pattern once the response is done. */
-export function httpMetrics(metrics: MetricsService): RequestHandler {
-  return (request, response, next) => {
-    const stop = metrics.httpRequests.startTimer();
-    response.once('close', () => {
-      stop({
+/** Records every request under its route pattern, with its duration, once the response is done. */
+export function httpMetrics(metrics: MetricsService): RequestObserver {
+  return (request, response, durationMs) => {
+    metrics.httpRequests.observe(
+      {
         method: request.method,
-        route: routeOf(request as Request),
+        route: routeOf(request),
         status: String(response.statusCode),
-      });
-    });
-    next();
+      },
+      durationMs / 1000,
+    );
   };
 }

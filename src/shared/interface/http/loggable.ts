@@ -84,12 +84,27 @@ export function urlForLog(url: string): string {
   return truncateForLog(`${url.slice(0, queryAt)}?${query}`, MAX_LOGGED_URL_LENGTH);
 }
 
+// Header names repeat from request to request (Node gives them in lowercase), and the words of a
+// name are split by regular expressions: each name's answer is kept, up to a bound.
+const SECRET_HEADER_CACHE_SIZE = 512;
+const secretHeaders = new Map<string, boolean>();
+
+function isSecretHeader(name: string): boolean {
+  let secret = secretHeaders.get(name);
+  if (secret === undefined) {
+    secret = isSecretName(name) && !PUBLIC_HEADERS.has(name);
+    if (secretHeaders.size >= SECRET_HEADER_CACHE_SIZE) secretHeaders.clear();
+    secretHeaders.set(name, secret);
+  }
+  return secret;
+}
+
 /** Request headers as they may be logged: credentials redacted, long values cut. */
 export function headersForLog(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const loggable: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
-    if (isSecretName(name) && !PUBLIC_HEADERS.has(name)) {
+    if (isSecretHeader(name)) {
       loggable[name] = REDACTED;
     } else {
       loggable[name] = Array.isArray(value)

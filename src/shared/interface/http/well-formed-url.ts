@@ -21,6 +21,8 @@ export function wellFormedUrl(): RequestHandler {
 
 /** Whether every part of a request target decodes as percent-encoded UTF-8. */
 export function decodes(target: string): boolean {
+  // Only a percent-escape can fail to decode; most URLs have none.
+  if (!target.includes('%')) return true;
   const queryStart = target.indexOf('?');
   const path = queryStart === -1 ? target : target.slice(0, queryStart);
   const query = queryStart === -1 ? '' : target.slice(queryStart + 1);
