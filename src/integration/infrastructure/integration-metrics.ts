@@ -93,6 +93,7 @@ export class IntegrationMetrics extends DeliveryObserver implements OnModuleInit
         kind: 'webhook',
         state: !endpoint.enabled ? 'disabled' : endpoint.failingSince ? 'failing' : 'running',
         checkpoint: endpoint.position,
+        tenant: endpoint.tenant,
       })),
     );
   }
