@@ -42,6 +42,16 @@ export function webhookView(endpoint: WebhookEndpoint): WebhookView {
   return view;
 }
 
+/** What status and metrics show of any tenant's endpoint. */
+export type WebhookPlace = {
+  id: string;
+  tenant: string;
+  enabled: boolean;
+  /** Its last attempt failed (it is retrying). */
+  failing: boolean;
+  position: number;
+};
+
 export type NewWebhook = {
   id: string;
   tenant: string;
@@ -109,17 +119,26 @@ export abstract class WebhookStore {
     limit: number,
     skip: readonly string[],
   ): Promise<WebhookEndpoint[]>;
+  // The dispatcher's calls on one endpoint name its tenant: they run under it, and see and
+  // change no other tenant's rows.
   /** Moves the endpoint's place on (it got or skipped the event) and forgets its failures. */
-  abstract advance(id: string, owner: string, position: number, leaseMs: number): Promise<boolean>;
+  abstract advance(
+    tenant: string,
+    id: string,
+    owner: string,
+    position: number,
+    leaseMs: number,
+  ): Promise<boolean>;
   /** Records a failed attempt: retry at `retryAt`, or disable with `disabledReason`. */
   abstract failed(
+    tenant: string,
     id: string,
     owner: string,
     failure: { attempts: number; failingSince: Date; retryAt: Date; disabledReason?: string },
   ): Promise<void>;
   /** Extends `owner`'s lease; `false` when it no longer holds it. */
-  abstract renew(id: string, owner: string, leaseMs: number): Promise<boolean>;
-  abstract release(id: string, owner: string): Promise<void>;
-  /** Every endpoint of every tenant, for operators. */
-  abstract all(): Promise<WebhookEndpoint[]>;
+  abstract renew(tenant: string, id: string, owner: string, leaseMs: number): Promise<boolean>;
+  abstract release(tenant: string, id: string, owner: string): Promise<void>;
+  /** Where every endpoint of every tenant stands, for status and metrics: no url, no secret. */
+  abstract places(): Promise<WebhookPlace[]>;
 }
