@@ -34,11 +34,23 @@ export type DeliveryView = {
 };
 
 /** An endpoint with what delivering to it needs. */
-export type WebhookEndpoint = WebhookView & { tenant: string; secret: string; attempts: number };
+export type WebhookEndpoint = WebhookView & {
+  tenant: string;
+  secret: string;
+  /** The secret before the last rotation, while it is still valid (then deliveries carry both). */
+  previousSecret: string | null;
+  attempts: number;
+};
 
 /** What of an endpoint its owner may see. */
 export function webhookView(endpoint: WebhookEndpoint): WebhookView {
-  const { secret: _secret, tenant: _tenant, attempts: _attempts, ...view } = endpoint;
+  const {
+    secret: _secret,
+    previousSecret: _previousSecret,
+    tenant: _tenant,
+    attempts: _attempts,
+    ...view
+  } = endpoint;
   return view;
 }
 
@@ -102,7 +114,17 @@ export abstract class WebhookStore {
     changes: WebhookChanges,
   ): Promise<WebhookView | undefined>;
   abstract delete(tenant: string, id: string): Promise<boolean>;
-  abstract setSecret(tenant: string, id: string, secret: string): Promise<boolean>;
+  /**
+   * Replaces the secret; the one replaced stays valid for `overlapSeconds` (0: not at all).
+   * Resolves with the end of that overlap, `null` without one, `undefined` when there is no
+   * such endpoint.
+   */
+  abstract setSecret(
+    tenant: string,
+    id: string,
+    secret: string,
+    overlapSeconds: number,
+  ): Promise<Date | null | undefined>;
   abstract deliveries(tenant: string, id: string, limit: number): Promise<DeliveryView[]>;
   abstract delivery(
     tenant: string,

@@ -20,6 +20,7 @@ type WebhookRow = {
   description: string;
   event_types: string[];
   secret: string;
+  previous_secret: string | null;
   enabled: boolean;
   disabled_reason: string | null;
   position: string;
@@ -43,8 +44,10 @@ type DeliveryRow = {
   attempted_at: Date;
 };
 
-const WEBHOOK_COLUMNS = `id, tenant_id, url, description, event_types, secret, enabled, disabled_reason,
-  position, attempts, failing_since, created_at, updated_at`;
+// The previous secret only while it is valid, by the database's clock.
+const WEBHOOK_COLUMNS = `id, tenant_id, url, description, event_types, secret,
+  CASE WHEN previous_secret_until > now() THEN previous_secret END AS previous_secret,
+  enabled, disabled_reason, position, attempts, failing_since, created_at, updated_at`;
 const DELIVERY_COLUMNS = `id, event_id, event_position, event_type, attempt, redelivery, outcome,
   status_code, duration_ms, error, attempted_at`;
 
@@ -149,12 +152,24 @@ export class PostgresWebhookStore extends WebhookStore {
     });
   }
 
-  async setSecret(tenant: string, id: string, secret: string): Promise<boolean> {
-    const { rowCount } = await this.database.query(
-      `UPDATE integration_webhooks SET secret = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
-      [tenant, id, secret],
+  async setSecret(
+    tenant: string,
+    id: string,
+    secret: string,
+    overlapSeconds: number,
+  ): Promise<Date | null | undefined> {
+    // On the right-hand side `secret` is still the value being replaced.
+    const { rows } = await this.database.query<{ until: Date | null }>(
+      `UPDATE integration_webhooks SET secret = $3,
+         previous_secret = CASE WHEN $4::int > 0 THEN secret END,
+         previous_secret_until = CASE WHEN $4::int > 0
+           THEN now() + make_interval(secs => $4::int) END,
+         updated_at = now()
+       WHERE tenant_id = $1 AND id = $2 RETURNING previous_secret_until AS until`,
+      [tenant, id, secret, overlapSeconds],
     );
-    return rowCount > 0;
+    const row = rows[0];
+    return row === undefined ? undefined : row.until;
   }
 
   async deliveries(tenant: string, id: string, limit: number): Promise<DeliveryView[]> {
@@ -354,6 +369,7 @@ function endpointOf(row: WebhookRow): WebhookEndpoint {
     description: row.description,
     types: row.event_types,
     secret: row.secret,
+    previousSecret: row.previous_secret,
     enabled: row.enabled,
     disabledReason: row.disabled_reason,
     position: Number(row.position),
