@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
 import { WORKER_ROLE } from '../../../database/tenancy';
 import { runInTenantScope } from '../../../database/tenant-scope';
+import type { TenantScope } from '../../../database/tenant-scope';
 import { WebhookStore, webhookView } from '../../application/webhooks/webhook';
 import type {
   DeliveryView,
@@ -65,12 +66,10 @@ export class PostgresWebhookStore extends WebhookStore {
    * `WebhookWorkerPerTenant`), which is all the worker may do with another tenant's endpoints.
    */
   private asWorker<Row>(tenant: string | undefined, statement: string, values: readonly unknown[]) {
-    return runInTenantScope(tenant === undefined ? {} : { tenant }, () =>
-      this.database.transaction(async (transaction) => {
-        await transaction.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
-        return transaction.query<Row>(statement, values);
-      }),
-    );
+    // One round trip: the role and the tenant travel with the statement.
+    const scope: TenantScope =
+      tenant === undefined ? { role: WORKER_ROLE } : { role: WORKER_ROLE, tenant };
+    return runInTenantScope(scope, () => this.database.query<Row>(statement, values));
   }
 
   async create(webhook: NewWebhook): Promise<WebhookView> {
