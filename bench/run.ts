@@ -16,18 +16,28 @@
  * `--only long-stream` runs just the long-stream scenarios (a minute or two), `--only
  * idle-then-cold` just that one; both print their figures without writing the report.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
-import { Client } from 'pg';
-import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
 import { throughputChart } from './chart';
 import type { ControlResponses } from './control';
+import {
+  App,
+  BENCH,
+  ROOT,
+  fetchJson,
+  http,
+  log,
+  openPostgres,
+  prepareTodos,
+  query,
+  scratchDatabase,
+  todoId,
+  waitForSubscriptions,
+} from './harness';
+import type { HttpScenario, Measure } from './harness';
 import { openLoop } from './open-loop';
 import type { OpenLoopRequest, OpenLoopResult } from './open-loop';
 import {
@@ -41,8 +51,13 @@ import {
 } from './stats';
 import type { Tail } from './stats';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const BENCH = path.join(ROOT, 'bench');
+/** What `App.start` runs here: the service itself, or the floor and controls it is compared with. */
+const APPS = {
+  service: path.join(ROOT, 'dist', 'main.js'),
+  floor: path.join(ROOT, 'dist-bench', 'bench', 'floor.js'),
+  control: path.join(ROOT, 'dist-bench', 'bench', 'control.js'),
+} as const;
+
 const RESULTS = path.join(BENCH, 'results');
 
 type Options = {
@@ -109,7 +124,6 @@ function parseOptions(args: string[]): Options {
       };
 }
 
-type Measure = { throughput: number; p50: number; p99: number; failures: number };
 /** One run of a scenario: its measurements back to back. */
 type Run = {
   baseline: Measure;
@@ -157,36 +171,6 @@ type OpenLoopResultRow = {
   /** The service's event-loop delay over its run, from its own /metrics histogram (ms). */
   serviceLoopDelayP99Ms: number;
 };
-
-/** md5('agg' || n)::uuid, the deterministic ids of the prepared todos. */
-function todoId(n: number): string {
-  const hex = createHash('md5').update(`agg${n}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-const log = (message: string) => process.stdout.write(`${message}\n`);
-
-async function query(
-  url: string,
-  sql: string,
-  params: unknown[] = [],
-): Promise<Record<string, unknown>[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as Record<string, unknown>[];
-  } finally {
-    await client.end();
-  }
-}
-
-async function runSqlFile(url: string, file: string, params: unknown[]): Promise<void> {
-  const statements = readFileSync(file, 'utf8')
-    .split(/;\s*\n/)
-    .map((s) => s.replace(/^--.*$/gm, '').trim())
-    .filter(Boolean);
-  for (const statement of statements) await query(url, statement, params);
-}
 
 function pgbench(
   url: string,
@@ -242,151 +226,6 @@ function pgbench(
   }
 }
 
-type HttpScenario = {
-  method: 'GET' | 'POST' | 'PATCH';
-  path: () => string;
-  body?: () => string;
-};
-
-async function http(
-  baseUrl: string,
-  scenario: HttpScenario,
-  concurrency: number,
-  durationS: number,
-): Promise<Measure> {
-  const result = await autocannon({
-    url: baseUrl,
-    connections: concurrency,
-    duration: durationS,
-    requests: [
-      {
-        method: scenario.method,
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (request) => ({
-          ...request,
-          path: scenario.path(),
-          ...(scenario.body ? { body: scenario.body() } : {}),
-        }),
-      },
-    ],
-  });
-  const ok = result.requests.total - result.non2xx;
-  return {
-    throughput: ok / durationS,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    failures: result.non2xx + result.errors + result.timeouts,
-  };
-}
-
-/** The Node flags of `npm run start:prod`, so the benchmark runs the service as production does. */
-function productionNodeFlags(): string[] {
-  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const match = /^node((?: --\S+)*) dist\/main\.js$/.exec(scripts['start:prod'] ?? '');
-  if (!match) throw new Error('package.json: start:prod is not "node [--flags] dist/main.js".');
-  return match[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
-}
-
-/** What `App.start` can run: the service itself, or the floor it is compared with. */
-const APPS = {
-  service: path.join(ROOT, 'dist', 'main.js'),
-  floor: path.join(ROOT, 'dist-bench', 'bench', 'floor.js'),
-  control: path.join(ROOT, 'dist-bench', 'bench', 'control.js'),
-} as const;
-
-/** A measured app in a child process, with its peak RSS sampled. */
-class App {
-  private peakRssKb = 0;
-  private sampler?: NodeJS.Timeout;
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly baseUrl: string,
-  ) {
-    this.sampler = setInterval(() => this.sample(), 200);
-  }
-
-  static async start(
-    databaseUrl: string,
-    app: keyof typeof APPS = 'service',
-    extraEnv: Record<string, string> = {},
-  ): Promise<App> {
-    const child = spawn(
-      process.execPath,
-      // The floor runs with the service's Node flags: the difference between them is the code.
-      [...productionNodeFlags(), APPS[app]],
-      {
-        // Production settings, but no rate limit: the benchmark measures the service, not the
-        // limiter (which would answer most requests with 429 from one client address).
-        env: {
-          ...process.env,
-          DATABASE_URL: databaseUrl,
-          PORT: '0',
-          NODE_ENV: 'production',
-          RATE_LIMIT_MAX: '0',
-          ...extraEnv,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const port = await new Promise<number>((resolve, reject) => {
-      let output = '';
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /Listening on http:\/\/localhost:(\d+)/.exec(output);
-        if (!match) return;
-        // From here on the log is only drained: keeping and scanning it would cost this process
-        // CPU that grows with the run, on the machine the service is measured on.
-        child.stdout?.off('data', onData);
-        child.stderr?.off('data', onData);
-        output = '';
-        resolve(Number(match[1]));
-      };
-      child.stdout?.on('data', onData);
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) =>
-        reject(new Error(`the ${app} exited (${code}) during start:\n${output}`)),
-      );
-    });
-    child.stdout?.resume();
-    child.stderr?.resume();
-    return new App(child, `http://127.0.0.1:${port}`);
-  }
-
-  private sample(): void {
-    try {
-      const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
-      if (hwm) this.peakRssKb = Math.max(this.peakRssKb, Number(hwm[1]));
-    } catch {
-      // the process is gone; the last sample stands
-    }
-  }
-
-  get peakRssMb(): number {
-    this.sample();
-    return this.peakRssKb / 1024;
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.sampler);
-    this.sample();
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    await exited;
-  }
-}
-
-async function fetchJson(
-  url: string,
-  init?: RequestInit,
-): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, init);
-  return { status: response.status, body: await response.json() };
-}
-
 async function main(): Promise<void> {
   // The preparation, pgbench and the floor write the tenant tables as the owner, outside the
   // service: their sessions name the default tenant, which the tables' tenant_id defaults read
@@ -398,43 +237,22 @@ async function main(): Promise<void> {
     throw new Error('pgbench is not on the PATH (Debian: apt-get install postgresql-client).');
   }
 
-  let adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  let stopServer = async () => {};
-  try {
-    await query(adminUrl, 'SELECT 1');
-  } catch {
-    log(`No PostgreSQL at ${adminUrl}; starting an embedded one.`);
-    const dir = mkdtempSync(path.join(tmpdir(), 'todo-bench-pg-'));
-    const embedded = await startEmbeddedPostgres(dir, () => undefined);
-    adminUrl = embedded.url;
-    stopServer = async () => {
-      await embedded.stop();
-      rmSync(dir, { recursive: true, force: true });
-    };
-  }
-  const dbName = `todo_bench_${Date.now()}`;
-  await query(adminUrl, `CREATE DATABASE ${dbName}`);
-  const dbUrlObject = new URL(adminUrl);
-  dbUrlObject.pathname = `/${dbName}`;
-  const dbUrl = dbUrlObject.toString();
+  const postgres = await openPostgres();
+  const database = await scratchDatabase(postgres.adminUrl, `todo_bench_${Date.now()}`);
+  const dbUrl = database.url;
   const pgVersion = String((await query(dbUrl, 'SHOW server_version'))[0]?.server_version);
 
   let service: App | undefined;
   let floor: App | undefined;
   const workDir = mkdtempSync(path.join(tmpdir(), 'todo-bench-'));
   try {
-    service = await App.start(dbUrl); // runs the migrations
+    service = await App.start(dbUrl, APPS.service); // runs the migrations
     // Up for the whole run and idle while it is not measured, rather than a start per scenario:
     // a fresh process would be measured with a cold JIT.
-    floor = await App.start(dbUrl, 'floor');
+    floor = await App.start(dbUrl, APPS.floor);
     const pool = Math.floor(options.todos / 3);
     log(`Preparing ${options.todos} todos and ${options.listRows} read-model rows...`);
-    await runSqlFile(dbUrl, path.join(BENCH, 'prep-todos.sql'), [options.todos]);
-    await runSqlFile(dbUrl, path.join(BENCH, 'fill-read-model.sql'), [options.listRows]);
-    await query(dbUrl, 'VACUUM ANALYZE events');
-    await query(dbUrl, 'VACUUM ANALYZE todo_read_views');
-    log('Waiting for the subscriptions to catch up on the prepared events...');
-    await waitForSubscriptions(dbUrl);
+    await prepareTodos(dbUrl, options.todos, options.listRows);
 
     if (options.only === 'long-stream') {
       const longStream = await measureLongStream(service.baseUrl, dbUrl, options, pool);
@@ -695,34 +513,8 @@ async function main(): Promise<void> {
     await floor?.stop();
     await service?.stop();
     rmSync(workDir, { recursive: true, force: true });
-    await query(adminUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
-    await stopServer();
-  }
-}
-
-/**
- * Waits until the service's subscriptions (the activity module's, ...) have processed every
- * event. The prepared rows are appended behind the service's back; catching up on them while
- * measuring would charge that one-off work to the scenarios. Work on events the scenarios
- * themselves append stays in the measurement.
- */
-async function waitForSubscriptions(dbUrl: string): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    const rows = await query(
-      dbUrl,
-      `SELECT c.name, (SELECT count(*) FROM events e
-         WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)) AS lag
-       FROM projection_checkpoints c`,
-    );
-    const parked = await query(dbUrl, 'SELECT projection, error FROM projection_dead_letters');
-    if (parked.length > 0) {
-      throw new Error(`a subscription parked an event: ${JSON.stringify(parked[0])}`);
-    }
-    const lag = rows.reduce((sum, row) => sum + Number(row.lag), 0);
-    if (rows.length > 0 && lag === 0) return;
-    if (Date.now() - started > 600_000) throw new Error(`subscriptions still ${lag} events behind`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await database.drop();
+    await postgres.stop();
   }
 }
 
@@ -786,11 +578,11 @@ async function startControls(
   };
   const file = path.join(workDir, 'control-responses.json');
   writeFileSync(file, JSON.stringify(responses));
-  const express = await App.start(dbUrl, 'control', {
+  const express = await App.start(dbUrl, APPS.control, {
     CONTROL: 'express',
     CONTROL_RESPONSES: file,
   });
-  const bare = await App.start(dbUrl, 'control', { CONTROL: 'http', CONTROL_RESPONSES: file });
+  const bare = await App.start(dbUrl, APPS.control, { CONTROL: 'http', CONTROL_RESPONSES: file });
   await http(express.baseUrl, scenario, 8, warmUpS);
   await http(bare.baseUrl, scenario, 8, warmUpS);
   return { express, http: bare };

@@ -9,9 +9,18 @@ import type { TestDatabase } from '../test/support/database';
 import { waitFor } from '../test/support/wait-for';
 import { RUNTIME_ROLE, TENANT_SETTING, WORKER_ROLE } from './database/tenancy';
 import { runInTenantScope } from './database/tenant-scope';
-import { EventStore, IdempotencyKeyCleanup, IdempotencyStore } from './event-store';
+import {
+  EventStore,
+  IdempotencyKeyCleanup,
+  IdempotencyStore,
+  ProjectionAdmin,
+} from './event-store';
 
 jest.setTimeout(60_000);
+
+/** Tables the worker role reads across tenants: the log, and dead letters (counted for status). */
+const readsAllTenants = (table: string) =>
+  table === 'events' || table === 'projection_dead_letters';
 
 /**
  * The database itself keeps tenants apart, whatever the code above it does: checked here with
@@ -111,6 +120,7 @@ describe('tenant isolation in PostgreSQL', () => {
           error: 'seeded',
         },
       ]);
+      await parkDeadLetter(tenant, kept);
       // A list holding the kept todo: the lists module's views and (by its subscription) cards.
       const list = randomUUID();
       await store.append(
@@ -133,6 +143,40 @@ describe('tenant isolation in PostgreSQL', () => {
     });
   }
 
+  /** Projection of the dead letters seeded here (named so that no worker runs it). */
+  const parkedBy = `isolation_${randomUUID().slice(0, 8)}`;
+
+  /**
+   * A dead letter of `tenant`'s event, written as a subscription worker parks one: in the worker
+   * role, under the event's tenant.
+   */
+  async function parkDeadLetter(tenant: string, streamId: string): Promise<void> {
+    const [event] = await database.asOwner<{ event_id: string; global_position: string }>(
+      `SELECT event_id, global_position FROM events WHERE tenant_id = $1 AND aggregate_id = $2`,
+      [tenant, streamId],
+    );
+    const client = await connectAs(WORKER_ROLE);
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [tenant]);
+      await client.query(
+        `INSERT INTO projection_dead_letters
+           (projection, global_position, transaction_id, event_id, event_type, stream_id, attempts, error)
+         VALUES ($1, $2, '1'::xid8, $3, 'TodoCreated', $4, 3, $5)`,
+        [
+          parkedBy,
+          event?.global_position,
+          event?.event_id,
+          streamId,
+          `refused a todo of ${tenant}`,
+        ],
+      );
+      await client.query('COMMIT');
+    } finally {
+      await client.end();
+    }
+  }
+
   /** One row of `table` of `tenant`, as the owner sees it. */
   async function rowOf(table: string, tenant: string): Promise<Record<string, unknown>> {
     const [row] = await database.asOwner<{ row: Record<string, unknown> }>(
@@ -146,13 +190,20 @@ describe('tenant isolation in PostgreSQL', () => {
   /** Inserts a copy of `row` (its tenant unchanged): what a write of another tenant would be. */
   const insertCopy = (client: Client, table: string, row: Record<string, unknown>) =>
     client.query(
-      `INSERT INTO ${table} SELECT * FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`,
+      `INSERT INTO ${table} OVERRIDING SYSTEM VALUE
+       SELECT * FROM jsonb_populate_record(NULL::${table}, $1::jsonb)`,
       [JSON.stringify(row)],
     );
 
   beforeAll(async () => {
     app = await startTestApp();
     database = databaseOf(app);
+    // The seeded dead letters would otherwise stay unresolved in the run's database.
+    resolveSeeded = () =>
+      database.asOwner(
+        'UPDATE projection_dead_letters SET resolved_at = now() WHERE projection = $1',
+        [parkedBy],
+      );
     await seed(tenantA);
     await seed(tenantB);
     await waitFor('both tenants in the activity and lists tables', async () => {
@@ -176,7 +227,12 @@ describe('tenant isolation in PostgreSQL', () => {
     );
   });
 
-  afterAll(() => app?.close());
+  let resolveSeeded = (): Promise<unknown> => Promise.resolve();
+
+  afterAll(async () => {
+    await resolveSeeded();
+    await app?.close();
+  });
 
   it('finds the tenant column on every table of tenant data, each with row-level security forced', () => {
     expect(tables.map((table) => table.name)).toEqual(
@@ -188,6 +244,7 @@ describe('tenant isolation in PostgreSQL', () => {
         'lists_items',
         'lists_todo_cards',
         'lists_views',
+        'projection_dead_letters',
         'snapshots',
         'todo_read_views',
         'todo_tombstones',
@@ -215,9 +272,10 @@ describe('tenant isolation in PostgreSQL', () => {
     for (const { name } of tables) {
       const row = await rowOf(name, tenantA);
       for (const role of [RUNTIME_ROLE, WORKER_ROLE]) {
-        // The worker reads the whole log by design; everything else it sees is per tenant (or,
-        // where it has no business, not at all).
-        if (!(role === WORKER_ROLE && name === 'events')) {
+        // The worker reads the whole log by design (and counts every tenant's dead letters for
+        // projection status); everything else it sees is per tenant (or, where it has no
+        // business, not at all).
+        if (!(role === WORKER_ROLE && readsAllTenants(name))) {
           const count = await as(role, undefined, (client) =>
             client.query<{ count: string }>(`SELECT count(*) FROM ${name}`),
           ).then(
@@ -253,7 +311,11 @@ describe('tenant isolation in PostgreSQL', () => {
 
   it("with tenant A set, sees A's rows and nothing of B's, and cannot write B's", async () => {
     for (const { name } of tables) {
-      const role = name.startsWith('activity_') ? WORKER_ROLE : RUNTIME_ROLE;
+      // Each table as the role that writes it: the runtime role has no access to dead letters.
+      const role =
+        name.startsWith('activity_') || name === 'projection_dead_letters'
+          ? WORKER_ROLE
+          : RUNTIME_ROLE;
       const counts = await as(role, tenantA, (client) =>
         client.query<{ mine: string; others: string }>(
           `SELECT count(*) FILTER (WHERE tenant_id = $1) AS mine,
@@ -262,7 +324,7 @@ describe('tenant isolation in PostgreSQL', () => {
           [tenantA],
         ),
       );
-      if (!(role === WORKER_ROLE && name === 'events')) {
+      if (!(role === WORKER_ROLE && readsAllTenants(name))) {
         expect([name, counts.rows[0]?.others]).toEqual([name, '0']);
       }
       expect([name, Number(counts.rows[0]?.mine) > 0]).toEqual([name, true]);
@@ -361,6 +423,23 @@ describe('tenant isolation in PostgreSQL', () => {
       await expect(as(RUNTIME_ROLE, tenantA, (client) => client.query(call))).rejects.toThrow(
         /permission denied/,
       );
+    }
+  });
+
+  it("gives the operators' view every tenant's dead letters, each with its event's tenant", async () => {
+    const letters = (await app.get(ProjectionAdmin).deadLetters(parkedBy)).map((letter) => ({
+      tenant: letter.tenant,
+      error: letter.error,
+    }));
+    expect(letters).toEqual([
+      { tenant: tenantA, error: `refused a todo of ${tenantA}` },
+      { tenant: tenantB, error: `refused a todo of ${tenantB}` },
+    ]);
+    // The service's own role sees none of them, tenant set or not.
+    for (const tenant of [undefined, tenantA]) {
+      await expect(
+        as(RUNTIME_ROLE, tenant, (client) => client.query('SELECT 1 FROM projection_dead_letters')),
+      ).rejects.toThrow(/permission denied/);
     }
   });
 

@@ -45,10 +45,17 @@ export async function ensureRoles(runner: Runner): Promise<void> {
         END IF;
       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$`);
-    // A superuser may switch to any role already; another owner needs the membership.
+    // A superuser may switch to any role already; another owner needs the membership. It may
+    // have it already (granted by an administrator, who made the roles beforehand), and then
+    // must not grant it itself: that takes the admin option, which such a login lacks. Since
+    // PostgreSQL 16 a membership may be held without the right to switch (the one a
+    // CREATEROLE login gets for a role it creates), so there the test is SET.
     await runner.query(`
       DO $$ BEGIN
-        IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+           AND NOT pg_has_role(current_user, '${role}',
+             CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END)
+        THEN
           EXECUTE format('GRANT ${role} TO %I', current_user);
         END IF;
       END $$`);

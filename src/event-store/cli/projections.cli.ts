@@ -176,7 +176,7 @@ function deadLetterLines(letters: readonly DeadLetter[]): string[] {
     ...letters.map(
       (letter) =>
         `  ${letter.projection} #${letter.globalPosition} ${letter.eventType} ${letter.eventId} ` +
-        `(stream ${letter.streamId}, ${letter.attempts} attempts): ${letter.error}`,
+        `(tenant ${letter.tenant}, stream ${letter.streamId}, ${letter.attempts} attempts): ${letter.error}`,
     ),
   ];
 }

@@ -5,11 +5,12 @@ import { NotifyOncePerBurst1764230700000 } from './1764230700000-notify-once-per
 import { StreamTypesAndSnapshots1764230800000 } from './1764230800000-stream-types-and-snapshots';
 import { IdempotencyOutcomes1764230900000 } from './1764230900000-idempotency-outcomes';
 import { Tenants1764231000000 } from './1764231000000-tenants';
+import { DeadLetterTenants1764231400000 } from './1764231400000-dead-letter-tenants';
 
 /**
  * The event store's tables: the log, its global order and notifications, subscription
  * checkpoints, dead letters and rebuild state, snapshots, and the idempotency records that commit
- * with appends; tenants and row-level security on the log, snapshots and idempotency records.
+ * with appends; tenants and row-level security on the log, snapshots, idempotency records and dead letters.
  */
 export const EVENT_STORE_MIGRATIONS = [
   InitialSchema1764230400000,
@@ -19,4 +20,5 @@ export const EVENT_STORE_MIGRATIONS = [
   StreamTypesAndSnapshots1764230800000,
   IdempotencyOutcomes1764230900000,
   Tenants1764231000000,
+  DeadLetterTenants1764231400000,
 ];

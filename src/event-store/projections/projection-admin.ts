@@ -64,6 +64,8 @@ export type TenantReaderStatus = {
 export type DeadLetter = {
   id: number;
   projection: string;
+  /** The event's tenant: the dead letter holds that tenant's data. */
+  tenant: string;
   globalPosition: number;
   eventId: string;
   eventType: string;
@@ -277,28 +279,38 @@ export class ProjectionAdmin {
     return statuses;
   }
 
-  /** Unresolved dead letters, oldest first; of one projection when `name` is given. */
+  /**
+   * Unresolved dead letters of every tenant, oldest first; of one projection when `name` is
+   * given. Read as the owner (an operator's view across tenants).
+   */
   async deadLetters(name?: string): Promise<DeadLetter[]> {
-    const { rows } = await this.database.query<{
-      id: string;
-      projection: string;
-      global_position: string;
-      event_id: string;
-      event_type: string;
-      stream_id: string;
-      attempts: number;
-      error: string;
-      parked_at: Date;
-    }>(
-      `SELECT id, projection, global_position, event_id, event_type, stream_id, attempts, error, parked_at
-       FROM projection_dead_letters
-       WHERE resolved_at IS NULL AND ($1::text IS NULL OR projection = $1)
-       ORDER BY id`,
-      [name ?? null],
+    const { rows } = await this.database.transaction((transaction) =>
+      asOwner(transaction, () =>
+        transaction.query<{
+          id: string;
+          projection: string;
+          tenant_id: string;
+          global_position: string;
+          event_id: string;
+          event_type: string;
+          stream_id: string;
+          attempts: number;
+          error: string;
+          parked_at: Date;
+        }>(
+          `SELECT id, projection, tenant_id, global_position, event_id, event_type, stream_id,
+                  attempts, error, parked_at
+           FROM projection_dead_letters
+           WHERE resolved_at IS NULL AND ($1::text IS NULL OR projection = $1)
+           ORDER BY id`,
+          [name ?? null],
+        ),
+      ),
     );
     return rows.map((row) => ({
       id: Number(row.id),
       projection: row.projection,
+      tenant: row.tenant_id,
       globalPosition: Number(row.global_position),
       eventId: row.event_id,
       eventType: row.event_type,
@@ -317,7 +329,9 @@ export class ProjectionAdmin {
    */
   async resume(name: string, options: { skip?: boolean } = {}): Promise<void> {
     if (!this.subscriptions.find(name)) throw this.notFound(name);
-    await this.database.transaction(async (manager) => {
+    // As the owner: the parked event's dead letters belong to its tenant, whichever that is.
+    await this.database.transaction((manager) => asOwner(manager, () => resumeIn(manager)));
+    async function resumeIn(manager: SqlTransaction): Promise<void> {
       const { rows } = await manager.query<{ status: string }>(
         'SELECT status FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
         [name],
@@ -342,7 +356,7 @@ export class ProjectionAdmin {
          WHERE projection = $1 AND resolved_at IS NULL`,
         [name],
       );
-    });
+    }
   }
 
   /**
@@ -728,4 +742,13 @@ function withRebuild(rebuild: ProjectionStatus['rebuild']): Pick<ProjectionStatu
 
 function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Runs `work` in `transaction` as the login that owns the tables (the pool's role returns when
+ * the transaction ends): operators' views span tenants, which neither runtime role may see.
+ */
+async function asOwner<T>(transaction: SqlTransaction, work: () => Promise<T>): Promise<T> {
+  await transaction.query('SET LOCAL ROLE NONE');
+  return work();
 }

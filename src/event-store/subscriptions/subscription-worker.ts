@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from 'pg';
+import { TENANT_SETTING } from '../../database/tenancy';
 import { selecting } from '../core/event-selection';
 import { LOG_START, applyPerTenant, positionOf, readAfter } from '../core/event-log-reader';
 import type { LogPosition } from '../core/event-log-reader';
@@ -261,6 +262,8 @@ export class SubscriptionWorker {
   ): Promise<void> {
     await client.query('BEGIN');
     try {
+      // The dead letter holds the event's tenant data: it is written under that tenant.
+      await client.query(`SELECT set_config('${TENANT_SETTING}', $1, true)`, [event.tenantId]);
       await client.query(
         `INSERT INTO projection_dead_letters
            (projection, global_position, transaction_id, event_id, event_type, stream_id, attempts, error)

@@ -14,6 +14,7 @@ import { SubscriptionWorker } from './subscription-worker';
 import { UpcasterRegistry } from '../core/upcaster';
 import type { TestDatabase } from '../../../test/support/database';
 import { TENANT_SETTING, WORKER_ROLE } from '../../database/tenancy';
+import { runInTenantScope } from '../../database/tenant-scope';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const options = {
@@ -277,7 +278,11 @@ describe('subscriptions', () => {
     subscriptions.register(poisoned);
     startWorker(poisoned);
     startWorker(recording(healthy, type));
-    for (let n = 1; n <= 3; n++) await appendOne(type, n);
+    // The poison belongs to a tenant of its own: its dead letter must carry that tenant.
+    const tenant = `t-${unique()}`;
+    await runInTenantScope({ tenant }, async () => {
+      for (let n = 1; n <= 3; n++) await appendOne(type, n);
+    });
 
     const admin = new ProjectionAdmin(
       database,
@@ -292,7 +297,12 @@ describe('subscriptions', () => {
     expect(status).toMatchObject({ kind: 'subscription', deadLetters: 1 });
     expect(status.lag).toBeGreaterThan(0);
     const [letter] = await admin.deadLetters(broken);
-    expect(letter).toMatchObject({ eventType: type, attempts: 3 });
+    expect(letter).toMatchObject({ eventType: type, attempts: 3, tenant });
+    const [row] = await database.asOwner<{ tenant_id: string }>(
+      'SELECT tenant_id FROM projection_dead_letters WHERE projection = $1',
+      [broken],
+    );
+    expect(row?.tenant_id).toBe(tenant);
     expect(letter?.error).toContain('handler refused n=2');
 
     // Events before the poison took effect even though they shared its first batch.

@@ -37,6 +37,10 @@ import {
   RESPONSE_HEADERS as H,
   RequestIdHeader,
 } from '../../../shared/interface/http/write-headers';
+import {
+  ApiCreateProblems,
+  ApiExistingWriteProblems,
+} from '../../../shared/interface/http/write-problems';
 import { nextLink } from '../../../shared/interface/http/next-link';
 import { AddTodoToListCommand } from '../../application/commands/add-todo-to-list';
 import { ArchiveListCommand } from '../../application/commands/archive-list';
@@ -59,12 +63,6 @@ import { sendChanged, sendCreated } from './list-http-responses';
 const ID_PARAM = { name: 'id', format: 'uuid', description: 'The list id.' } as const;
 const TODO_ID_PARAM = { name: 'todoId', format: 'uuid', description: 'The todo id.' } as const;
 
-const BUSY = ApiProblem(
-  503,
-  'The list is too contended right now (concurrent writes kept winning), or the database is unavailable; retry after Retry-After.',
-  [P.streamBusy],
-);
-
 /** A write on an existing list answering the list: 200, If-Match, the errors every such write shares. */
 const LIST_WRITE = (body: string) =>
   applyDecorators(
@@ -76,17 +74,7 @@ const LIST_WRITE = (body: string) =>
       description: `${body} (or the answer to a retry with the same key).`,
       headers: { ...H.etag, ...H.requestId, ...H.replayed },
     }),
-    ApiProblem(404, 'No list has this id.', [L.notFound]),
-    ApiProblem(412, 'If-Match names a version the list is no longer at; nothing was written.', [
-      P.preconditionFailed,
-    ]),
-    ApiProblem(422, 'The Idempotency-Key was already used for a different request.', [
-      P.idempotencyReused,
-    ]),
-    ApiProblem(428, 'REQUIRE_IF_MATCH is on and the request has no If-Match.', [
-      P.preconditionRequired,
-    ]),
-    BUSY,
+    ApiExistingWriteProblems('list', L.notFound, { idempotent: true }),
   );
 
 const IN_FLIGHT_OR_ARCHIVED = (more: string, extra: (typeof L)[keyof typeof L][] = []) =>
@@ -126,13 +114,7 @@ export class ListController {
     'Malformed JSON, wrong types, unknown fields, a name that breaks the rules, or a malformed Idempotency-Key.',
     [P.validation, P.malformedBody, L.nameInvalid],
   )
-  @ApiProblem(409, 'A request with the same Idempotency-Key is still being processed.', [
-    P.idempotencyInFlight,
-  ])
-  @ApiProblem(422, 'The Idempotency-Key was already used for a different request.', [
-    P.idempotencyReused,
-  ])
-  @BUSY
+  @ApiCreateProblems('list')
   async create(
     @Body() body: ListNameDto,
     @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,

@@ -44,6 +44,16 @@ import {
   weakTagOf,
 } from '../../../shared/interface/http/if-none-match';
 import { uuidParam } from '../../../shared/interface/http/validation';
+import {
+  IdempotencyKeyHeader,
+  IfMatchHeader,
+  RESPONSE_HEADERS as H,
+  RequestIdHeader,
+} from '../../../shared/interface/http/write-headers';
+import {
+  ApiCreateProblems,
+  ApiExistingWriteProblems,
+} from '../../../shared/interface/http/write-problems';
 import { ChangeTitleCommand } from '../../application/commands/change-title';
 import { CompleteTodoCommand } from '../../application/commands/complete-todo';
 import { CreateTodoCommand } from '../../application/commands/create-todo';
@@ -69,50 +79,10 @@ import { listBody, nextLink, sendChanged, sendCreated, sendDeleted } from './tod
 const ID_PARAM = { name: 'id', format: 'uuid', description: 'The todo id.' } as const;
 
 const string = { schema: { type: 'string' } } as const;
-const ETAG = {
-  ETag: { description: 'Strong entity tag of the returned version: `"<version>"`.', ...string },
-};
-const REQUEST_ID = {
-  'X-Request-Id': {
-    description: 'The request id (yours if sane, else a new UUID); events record it.',
-    ...string,
-  },
-};
-const REPLAYED = {
-  'Idempotent-Replayed': {
-    description: '`true` when this is the stored response to an earlier request with this key.',
-    ...string,
-  },
-};
+const { etag: ETAG, requestId: REQUEST_ID, replayed: REPLAYED } = H;
 
 const LIST_ETAG =
   'Weak entity tag of the page: it changes when an item on it changes, or the page holds other todos.';
-
-const IF_MATCH = ApiHeader({
-  name: 'If-Match',
-  required: false,
-  description:
-    'Write only if the todo is still at this version: its ETag (`"3"`), a list (`"3", "4"`) or ' +
-    '`*`. A stale one is refused with 412 and nothing is written. Without it the write applies ' +
-    'to the latest state; with REQUIRE_IF_MATCH=true it is required (428).',
-  // No example value: Swagger UI would pre-fill it, and a stale If-Match fails with 412.
-  schema: { type: 'string' },
-});
-const BUSY = ApiProblem(
-  503,
-  'The todo is too contended right now (concurrent writes kept winning), or the database is unavailable; retry after Retry-After.',
-  [P.streamBusy],
-);
-const IDEMPOTENCY_KEY = ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description:
-    'Makes retries safe: the first request with a key runs, later ones with the same key and ' +
-    'request get its stored response (also after a lost response), for 24 h by default. The ' +
-    'same key with another request is 422; while the first is still being written, 409.',
-  // No example value: Swagger UI would pre-fill it, so every try would reuse one key (422).
-  schema: { type: 'string' },
-});
 
 const IF_NONE_MATCH = (what: string) =>
   ApiHeader({
@@ -130,32 +100,22 @@ const NOT_MODIFIED = (what: string, etag: string) =>
     headers: { ETag: { description: etag, ...string }, ...REQUEST_ID },
   });
 
-/** The errors every write on an existing todo can answer, beside its own 409s. */
+/** The errors every idempotent write on an existing todo can answer, beside its own 409s. */
 const WRITE_ERRORS = applyDecorators(
   ApiProblem(400, 'The id is not a UUID, or a malformed If-Match or Idempotency-Key.', [
     P.validation,
     P.invalidHeader,
   ]),
-  ApiProblem(404, 'No todo has this id.', [T.notFound]),
   ApiProblem(410, 'The todo was deleted.', [T.deleted]),
-  ApiProblem(412, 'If-Match names a version the todo is no longer at; nothing was written.', [
-    P.preconditionFailed,
-  ]),
-  ApiProblem(422, 'The Idempotency-Key was already used for a different request.', [
-    P.idempotencyReused,
-  ]),
-  ApiProblem(428, 'REQUIRE_IF_MATCH is on and the request has no If-Match.', [
-    P.preconditionRequired,
-  ]),
-  BUSY,
+  ApiExistingWriteProblems('todo', T.notFound, { idempotent: true }),
 );
 
 /** A change of status (complete, reopen): an If-Match'd, idempotent POST answering the todo. */
 const STATUS_CHANGE = applyDecorators(
   HttpCode(HttpStatus.OK),
   ApiParam(ID_PARAM),
-  IF_MATCH,
-  IDEMPOTENCY_KEY,
+  IfMatchHeader('the todo'),
+  IdempotencyKeyHeader(),
   ApiOkResponse({
     type: TodoResponseDto,
     description: 'The todo after the change (or the answer to a retry with the same key).',
@@ -165,12 +125,7 @@ const STATUS_CHANGE = applyDecorators(
 );
 
 @ApiTags('todos')
-@ApiHeader({
-  name: 'X-Request-Id',
-  required: false,
-  description:
-    'Correlates logs and events with your request (1..128 of A-Z a-z 0-9 . _ : @ / + = -); echoed.',
-})
+@RequestIdHeader()
 @ApiProblem(500, 'Unexpected failure; details are logged, not returned.', [P.internal])
 @Controller('todos')
 export class TodoController {
@@ -187,30 +142,19 @@ export class TodoController {
       'Records a TodoCreated event; the new todo is at version 1. Send an Idempotency-Key to ' +
       'make a retry safe.',
   })
-  @IDEMPOTENCY_KEY
+  @IdempotencyKeyHeader()
   @ApiBody({ type: TodoTitleDto })
   @ApiCreatedResponse({
     type: TodoResponseDto,
     description: 'Created (or the stored response to a retry with the same Idempotency-Key).',
-    headers: {
-      Location: { description: 'URL of the new todo.', ...string },
-      ...ETAG,
-      ...REQUEST_ID,
-      ...REPLAYED,
-    },
+    headers: { ...H.location('todo'), ...ETAG, ...REQUEST_ID, ...REPLAYED },
   })
   @ApiProblem(
     400,
     'Malformed JSON, wrong types, unknown fields, a title that breaks the rules, or a malformed Idempotency-Key.',
     [P.validation, P.malformedBody, T.titleInvalid],
   )
-  @ApiProblem(409, 'A request with the same Idempotency-Key is still being processed.', [
-    P.idempotencyInFlight,
-  ])
-  @ApiProblem(422, 'The Idempotency-Key was already used for a different request.', [
-    P.idempotencyReused,
-  ])
-  @BUSY
+  @ApiCreateProblems('todo')
   async create(
     @Body() body: TodoTitleDto,
     @IdempotencyKey() idempotency: IdempotencyKeyOfRequest | undefined,
@@ -235,7 +179,7 @@ export class TodoController {
     type: TodoListResponseDto,
     headers: {
       ETag: { description: LIST_ETAG, ...string },
-      Link: { description: '`<…?cursor=…>; rel="next"` when another page follows.', ...string },
+      ...H.link('cursor'),
       ...REQUEST_ID,
     },
   })
@@ -335,7 +279,7 @@ export class TodoController {
   @ApiOkResponse({
     type: TodoHistoryResponseDto,
     headers: {
-      Link: { description: '`<…?after=…>; rel="next"` when another page follows.', ...string },
+      ...H.link('after'),
       ...REQUEST_ID,
     },
   })
@@ -363,7 +307,7 @@ export class TodoController {
     description: 'The same title again changes nothing and succeeds.',
   })
   @ApiParam(ID_PARAM)
-  @IF_MATCH
+  @IfMatchHeader('the todo')
   @ApiBody({ type: TodoTitleDto })
   @ApiOkResponse({
     type: TodoResponseDto,
@@ -376,16 +320,9 @@ export class TodoController {
     T.titleInvalid,
     P.invalidHeader,
   ])
-  @ApiProblem(404, 'No todo has this id.', [T.notFound])
   @ApiProblem(409, 'The todo is completed (reopen it first).', [T.alreadyCompleted])
   @ApiProblem(410, 'The todo was deleted.', [T.deleted])
-  @ApiProblem(412, 'If-Match names a version the todo is no longer at; nothing was written.', [
-    P.preconditionFailed,
-  ])
-  @ApiProblem(428, 'REQUIRE_IF_MATCH is on and the request has no If-Match.', [
-    P.preconditionRequired,
-  ])
-  @BUSY
+  @ApiExistingWriteProblems('todo', T.notFound, { idempotent: false })
   async changeTitle(
     @Param('id', uuidParam('id')) id: string,
     @Body() body: TodoTitleDto,
@@ -454,8 +391,8 @@ export class TodoController {
       'safely with an Idempotency-Key; without one, deleting again answers 410.',
   })
   @ApiParam(ID_PARAM)
-  @IF_MATCH
-  @IDEMPOTENCY_KEY
+  @IfMatchHeader('the todo')
+  @IdempotencyKeyHeader()
   @ApiNoContentResponse({
     description: 'Deleted (or the answer to a retry with the same key).',
     headers: {
