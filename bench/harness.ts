@@ -91,8 +91,11 @@ export function productionNodeFlags(root: string): string[] {
   const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
-  const match = /^node((?: --\S+)*) dist\/main\.js$/.exec(scripts['start:prod'] ?? '');
-  if (!match) throw new Error('package.json: start:prod is not "node [--flags] dist/main.js".');
+  // `exec` (newer checkouts) lets npm's signals reach the service; the flags are what count.
+  const match = /^(?:exec )?node((?: --\S+)*) dist\/main\.js$/.exec(scripts['start:prod'] ?? '');
+  if (!match) {
+    throw new Error('package.json: start:prod is not "[exec] node [--flags] dist/main.js".');
+  }
   return match[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
 }
 

@@ -11,57 +11,22 @@
  * Needs DATABASE_URL (a server to create a scratch database on) and NATS at NATS_URL
  * (default nats://127.0.0.1:4222); writes bench/results/integration.{json,md}.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { tail } from './stats';
 import type { Tail } from './stats';
+import { caughtUp, followers, start, stop } from './followers';
+import type { Service } from './followers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'main.js');
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = 16;
-
-type Service = { child: ChildProcess; base: string };
-
-function start(env: NodeJS.ProcessEnv): Promise<Service> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', MAIN], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NO_COLOR: '1',
-      LOG_FORMAT: 'json',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const port = /Listening on http:\/\/localhost:(\d+)/.exec(output)?.[1];
-      if (port) resolve({ child, base: `http://127.0.0.1:${port}` });
-    });
-    child.once('exit', (code) => reject(new Error(`service exited (${code}):\n${output}`)));
-  });
-}
-
-function stop(service: Service): Promise<void> {
-  return new Promise((resolve) => {
-    service.child.once('exit', () => resolve());
-    service.child.kill('SIGTERM');
-  });
-}
 
 async function throughput(service: Service): Promise<number> {
   const result = await autocannon({
@@ -76,87 +41,6 @@ async function throughput(service: Service): Promise<number> {
     throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors`);
   }
   return result.requests.average;
-}
-
-/** Everything that follows the log, each noting when a todo's TodoCreated reached it. */
-async function followers(service: Service, prefix: string) {
-  const arrivals = {
-    sse: new Map<string, number>(),
-    webhook: new Map<string, number>(),
-    nats: new Map<string, number>(),
-  };
-  const receiver = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString()) as {
-        subject: string;
-        type: string;
-      };
-      if (body.type === 'TodoCreated' && !arrivals.webhook.has(body.subject)) {
-        arrivals.webhook.set(body.subject, performance.now());
-      }
-      response.statusCode = 204;
-      response.end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const port = (receiver.address() as AddressInfo).port;
-  const created = await fetch(`${service.base}/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `http://127.0.0.1:${port}/hook`, types: ['TodoCreated'] }),
-  });
-  if (created.status !== 201) throw new Error(`webhook: ${created.status}`);
-  const webhook = ((await created.json()) as { id: string }).id;
-
-  const sse = http.get(`${service.base}/events/stream?types=TodoCreated`);
-  sse.on('response', (response) => {
-    let text = '';
-    response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      text += chunk;
-      let end: number;
-      while ((end = text.indexOf('\n\n')) >= 0) {
-        const data = /^data: (.*)$/m.exec(text.slice(0, end))?.[1];
-        text = text.slice(end + 2);
-        if (data)
-          arrivals.sse.set((JSON.parse(data) as { streamId: string }).streamId, performance.now());
-      }
-    });
-  });
-  sse.on('error', () => undefined);
-
-  const nats = await connect({ servers: NATS_URL });
-  const subscription = nats.subscribe(`${prefix}.*.todo.TodoCreated`, {
-    callback: (_error, message) => {
-      const subject = message.headers?.get('ce-subject');
-      if (subject) arrivals.nats.set(subject, performance.now());
-    },
-  });
-  return {
-    arrivals,
-    async close() {
-      await fetch(`${service.base}/webhooks/${webhook}`, { method: 'DELETE' });
-      subscription.unsubscribe();
-      await nats.close();
-      sse.destroy();
-      receiver.closeAllConnections();
-      await new Promise((resolve) => receiver.close(resolve));
-    },
-  };
-}
-
-/** Waits (up to 3 minutes) until no reader of the log lags behind. */
-async function caughtUp(service: Service): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${service.base}/metrics`);
-    const lags = [...(await response.text()).matchAll(/^log_reader_lag_events\{[^}]*\} (\d+)/gm)];
-    if (lags.length > 0 && lags.every((lag) => lag[1] === '0')) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('The readers of the log did not catch up within 3 minutes.');
 }
 
 /** Creates todos at `RATE` per second for `SECONDS`; when each create answered. */
@@ -213,7 +97,7 @@ async function main(): Promise<void> {
       const without = await throughput(plain);
       await stop(plain);
       const full = await start(integration);
-      const followed = await followers(full, prefix);
+      const followed = await followers(full, prefix, NATS_URL);
       const withAll = await throughput(full);
       if (round === 1) {
         // The throughput run left a backlog: measure latency only once every reader caught up.

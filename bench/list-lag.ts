@@ -10,10 +10,10 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
+import { productionNodeFlags } from './harness';
 import { percentile } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,13 +26,9 @@ const LOAD_TODOS = 500;
 type Service = { child: ChildProcess; baseUrl: string };
 
 function startService(databaseUrl: string): Promise<Service> {
-  const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const flags = /^node((?: --\S+)*) dist\/main\.js$/.exec(scripts['start:prod'] ?? '')?.[1] ?? '';
   const child = spawn(
     process.execPath,
-    [...flags.trim().split(/\s+/).filter(Boolean), path.join(ROOT, 'dist', 'main.js')],
+    [...productionNodeFlags(ROOT), path.join(ROOT, 'dist', 'main.js')],
     {
       env: {
         ...process.env,

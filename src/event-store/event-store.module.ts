@@ -9,6 +9,7 @@ import { IdempotencyStore } from './commands/idempotency/idempotency-store';
 import { PostgresIdempotencyStore } from './commands/idempotency/postgres-idempotency-store';
 import { StateReader } from './commands/state-reader';
 import { EventLog } from './core/event-log';
+import { LogTail } from './core/log-tail';
 import { EventStore } from './core/event-store';
 import { InlineProjectionRegistry } from './core/inline-projection';
 import { PostgresEventStore } from './core/postgres-event-store';
@@ -37,6 +38,7 @@ import { UpcasterRegistry } from './core/upcaster';
     UpcasterRegistry,
     { provide: EventStore, useClass: PostgresEventStore },
     EventLog,
+    LogTail,
     SubscriptionRunner,
     ProjectionAdmin,
     LogReaderRegistry,

@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Database } from '../../database/database';
 import type { NamedStatement, QueryResult } from '../../database/database';
 import { WORKER_ROLE } from '../../database/tenancy';
+import { currentTenantScope } from '../../database/tenant-scope';
+import { LogTail } from './log-tail';
 import type { PositionedEvent } from '../subscriptions/subscription';
 import { EVENT_COLUMNS, positionedEvent } from './event-log-reader';
 import type { EventRow } from './event-log-reader';
@@ -99,13 +101,22 @@ export class EventLog {
   constructor(
     @Inject(Database) private readonly database: Database,
     private readonly upcasters: UpcasterRegistry,
+    @Optional() private readonly tail?: LogTail,
   ) {}
 
   /**
    * The events after `query.after`, oldest first, already upcast; `undefined` when `after` is
-   * neither 0 nor the position of an event.
+   * neither 0 nor the position of an event. A reader near the end of the log is answered from
+   * the process's shared `LogTail` (one read of the log for all of them), others from the
+   * database; both give the same events. The events may be shared with other readers: treat
+   * them as read-only.
    */
   async read(query: EventLogQuery): Promise<PositionedEvent[] | undefined> {
+    const tenant = query.acrossTenants ? undefined : currentTenantScope()?.tenant;
+    if (this.tail && (query.acrossTenants || tenant !== undefined)) {
+      const events = await this.tail.read({ ...query, tenant });
+      if (events) return events;
+    }
     const { rows } = await this.query<
       { found: boolean } & { [K in keyof EventRow]: EventRow[K] | null }
     >(

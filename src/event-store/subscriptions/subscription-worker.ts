@@ -2,8 +2,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Client } from 'pg';
 import { TENANT_SETTING } from '../../database/tenancy';
 import { selecting } from '../core/event-selection';
-import { LOG_START, applyPerTenant, positionOf, readAfter } from '../core/event-log-reader';
-import type { LogPosition } from '../core/event-log-reader';
+import {
+  EVENT_COLUMNS,
+  LOG_START,
+  applyPerTenant,
+  positionOf,
+  positionedEvent,
+} from '../core/event-log-reader';
+import type { EventRow, LogPosition } from '../core/event-log-reader';
 import { BATCH_LOCK, LEADER_LOCK } from './advisory-locks';
 import { rollbackQuietly, sqlTransactionOf } from '../core/pg-transaction';
 import type { EventSubscription, PositionedEvent } from './subscription';
@@ -23,6 +29,39 @@ export type WorkerLogger = {
 type Outcome = 'more' | 'drained' | 'idle' | 'parked';
 
 const MAX_BACKOFF_MS = 30_000;
+
+const NAME = /^[a-z][a-z0-9_]{0,47}$/;
+
+type BatchRow = {
+  checkpoint_transaction_id: string;
+  checkpoint_position: string;
+  checkpoint_status: string | null;
+} & { [K in keyof EventRow]: EventRow[K] | null };
+
+// The subscription's checkpoint (the start of the log when it has none) and the events after
+// it, in gap-safe order: by (transaction_id, global_position), never past a transaction that
+// may still commit (see `readAfter`). One row with null event columns when there is none; none
+// read for a parked subscription.
+const READ_BATCH = {
+  name: 'subscription_read_batch',
+  text: `
+  SELECT c.after_transaction::text AS checkpoint_transaction_id,
+    c.after_position AS checkpoint_position, p.status AS checkpoint_status, e.*
+  FROM (SELECT 1) one
+  LEFT JOIN projection_checkpoints p ON p.name = $1
+  CROSS JOIN LATERAL (
+    SELECT COALESCE(p.transaction_id, '0'::xid8) AS after_transaction,
+      COALESCE(p.global_position, 0) AS after_position
+  ) c
+  LEFT JOIN LATERAL (
+    SELECT ${EVENT_COLUMNS} FROM events
+    WHERE p.status IS DISTINCT FROM 'parked'
+      AND (transaction_id, global_position) > (c.after_transaction, c.after_position)
+      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    ORDER BY transaction_id, global_position
+    LIMIT $2::int
+  ) e ON true`,
+};
 const STOP_GRACE_MS = 5_000;
 /** First pause after a batch that emptied the visible log; it doubles while nothing arrives. */
 const RECHECK_MS = 10;
@@ -49,7 +88,12 @@ export class SubscriptionWorker {
     private readonly upcasters: UpcasterRegistry,
     private readonly options: SubscriptionOptions,
     private readonly logger: WorkerLogger,
-  ) {}
+  ) {
+    // The name is written into statements as a literal (one round trip instead of three).
+    if (!NAME.test(subscription.name)) {
+      throw new Error(`Subscription name "${subscription.name}" is not a valid name.`);
+    }
+  }
 
   get name(): string {
     return this.subscription.name;
@@ -167,36 +211,37 @@ export class SubscriptionWorker {
     const tx = sqlTransactionOf(client);
     let checkpoint: LogPosition = LOG_START;
     let events: PositionedEvent[] = [];
-    await client.query('BEGIN');
+    // Serialises batches of this subscription across instances (a standby that just took over,
+    // a rebuild swapping its tables); sent with BEGIN, as one round trip.
+    await client.query(
+      `BEGIN; SELECT pg_advisory_xact_lock(${BATCH_LOCK}, hashtext('${this.name}'))`,
+    );
     try {
-      // Serialises batches of this subscription across instances (a standby that just took
-      // over, a rebuild swapping its tables).
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [BATCH_LOCK, this.name]);
-      // No write before the read: a transaction id of our own would lower the horizon the read
-      // stops at (a snapshot's xmin counts the reader's own transaction).
-      const { rows } = await client.query<{
-        transaction_id: string;
-        global_position: string;
-        status: string;
-      }>(
-        `SELECT transaction_id::text AS transaction_id, global_position, status
-         FROM projection_checkpoints WHERE name = $1`,
-        [this.name],
-      );
-      const row = rows[0];
-      if (row?.status === 'parked') {
+      // The checkpoint and the events after it in one statement, run after the lock was taken
+      // (its snapshot sees the checkpoint the previous holder committed). No write before the
+      // read: a transaction id of our own would lower the horizon the read stops at (a
+      // snapshot's xmin counts the reader's own transaction).
+      const { rows } = await client.query<BatchRow>({
+        ...READ_BATCH,
+        values: [this.name, this.options.batchSize],
+      });
+      const head = rows[0];
+      if (head?.checkpoint_status === 'parked') {
         await client.query('COMMIT');
         return 'parked';
       }
-      if (row) {
+      if (head) {
         checkpoint = {
-          transactionId: row.transaction_id,
-          globalPosition: Number(row.global_position),
+          transactionId: head.checkpoint_transaction_id,
+          globalPosition: Number(head.checkpoint_position),
         };
       }
       const isolating = this.suspect !== undefined && compare(checkpoint, this.suspect) < 0;
       const size = isolating ? 1 : this.options.batchSize;
-      events = await readAfter(tx, this.upcasters, checkpoint, size);
+      events = rows
+        .filter((row): row is BatchRow & EventRow => row.global_position !== null)
+        .slice(0, size)
+        .map((row) => positionedEvent(row, this.upcasters));
       const last = events.at(-1);
       if (!last) {
         await client.query('COMMIT');
@@ -204,14 +249,16 @@ export class SubscriptionWorker {
       }
       const handled = events.filter(selecting(this.subscription));
       await applyPerTenant(tx, handled, (run) => this.subscription.handle(tx, run));
+      // The checkpoint moves with COMMIT in one round trip (a simple query: values inlined,
+      // both checked to be plain numbers).
       await client.query(
         `INSERT INTO projection_checkpoints (name, transaction_id, global_position)
-         VALUES ($1, $2::xid8, $3)
+         VALUES ('${this.name}', '${transactionIdOf(last)}'::xid8, ${positionNumberOf(last)})
          ON CONFLICT (name) DO UPDATE
-         SET transaction_id = $2::xid8, global_position = $3, updated_at = now()`,
-        [this.name, last.transactionId, last.globalPosition],
+         SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
+           updated_at = now();
+         COMMIT`,
       );
-      await client.query('COMMIT');
       this.failures = 0;
       if (this.suspect && compare(positionOf(last), this.suspect) >= 0) this.suspect = undefined;
       return events.length === size ? 'more' : 'drained';
@@ -303,6 +350,17 @@ export function compare(a: LogPosition, b: LogPosition): number {
   const byTransaction = BigInt(a.transactionId) - BigInt(b.transactionId);
   if (byTransaction !== 0n) return byTransaction < 0n ? -1 : 1;
   return Math.sign(a.globalPosition - b.globalPosition);
+}
+
+function transactionIdOf(event: PositionedEvent): string {
+  if (!/^\d+$/.test(event.transactionId)) throw new Error('A transaction id that is not a number.');
+  return event.transactionId;
+}
+
+function positionNumberOf(event: PositionedEvent): number {
+  if (!Number.isSafeInteger(event.globalPosition))
+    throw new Error('A position that is not a number.');
+  return event.globalPosition;
 }
 
 function describe(error: unknown): string {

@@ -93,6 +93,9 @@ export class NatsJetStreamBroker extends MessageBroker {
       name: 'todo-service',
       maxReconnectAttempts: -1,
       timeout: CONNECT_TIMEOUT_MS,
+      // Otherwise every publish captures a stack trace for an error it almost never throws: a
+      // tenth of the relay's time per event in a profile under write load.
+      noAsyncTraces: true,
     });
     this.connection = connection;
     void this.logStatus(connection);

@@ -8,6 +8,11 @@ import { sleep } from '../../application/sleep';
 /** Events read per round; a round waits up to this long for the next events. */
 const BATCH = 100;
 const WAIT_SECONDS = 15;
+/**
+ * Pause after a batch smaller than a full one before reading on: while writes keep coming, each
+ * read then brings the events of this long instead of one or two.
+ */
+const LINGER_MS = 20;
 
 /** One event in the `text/event-stream` format: `id` is its position, `event` its type. */
 export function serverSentEvent(event: OutgoingEvent): string {
@@ -48,6 +53,9 @@ export async function streamEvents(
           response.destroy();
           return 'slow';
         }
+      }
+      if (events.length > 0 && events.length < BATCH) {
+        await sleep(LINGER_MS, request.signal, feed.shutdown);
       }
       if (request.signal.aborted) return 'closed';
       if (feed.shutdown.aborted) return 'shutdown';
