@@ -33,6 +33,9 @@ const TAGS: Record<string, string> = {
   webhooks:
     'Endpoints that receive the events as signed CloudEvents (Standard Webhooks), each at ' +
     'least once and in order per stream, with their delivery attempts.',
+  admin:
+    "Where the service's readers of the log (projections, subscriptions, the broker " +
+    "publisher, webhook endpoints) stand, as far as the credential's tenant is concerned.",
   health:
     'Probes for a load balancer or an orchestrator. Open even when authentication is on, and ' +
     'never rate-limited.',

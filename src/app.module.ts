@@ -15,6 +15,7 @@ import { migrations } from './migrations';
 import { IntegrationModule } from './integration/integration.module';
 import type { IntegrationSettings } from './integration/application/integration-settings';
 import { ListsModule } from './lists/lists.module';
+import { AdminModule } from './operations/admin/admin.module';
 import { HealthModule } from './operations/health/health.module';
 import { MetricsModule } from './operations/metrics/metrics.module';
 import { SharedModule } from './shared/shared.module';
@@ -57,6 +58,7 @@ export class AppModule {
         ActivityModule,
         IntegrationModule.forRoot(options.integration, options.subscriptions?.enabled ?? true),
         ListsModule,
+        AdminModule,
       ],
       providers: guards,
     };

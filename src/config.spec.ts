@@ -266,3 +266,15 @@ describe('loadConfig: tenants and scopes', () => {
     expect(() => loadConfig({ AUTH_API_KEYS_FILE: keyFile(content) })).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: webhook secret overlap', () => {
+  it('keeps a rotated-out secret for a day unless told otherwise; 0 turns the overlap off', () => {
+    expect(loadConfig({}).integration.webhooks.secretOverlapSeconds).toBe(86_400);
+    const config = (value: string) =>
+      loadConfig({ WEBHOOK_SECRET_OVERLAP: value }).integration.webhooks.secretOverlapSeconds;
+    expect(config('0')).toBe(0);
+    expect(config('3600')).toBe(3600);
+    expect(() => config('-1')).toThrow(ConfigError);
+    expect(() => config('2592001')).toThrow(ConfigError);
+  });
+});

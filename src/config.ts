@@ -266,6 +266,13 @@ function integrationConfig(env: NodeJS.ProcessEnv): IntegrationSettings {
       allowHttp: boolean(env, 'WEBHOOK_ALLOW_HTTP', webhooks.allowHttp),
       timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', webhooks.timeoutMs, 100, 60_000),
       pollIntervalMs: integer(env, 'WEBHOOK_POLL_MS', webhooks.pollIntervalMs, 10, 600_000),
+      secretOverlapSeconds: integer(
+        env,
+        'WEBHOOK_SECRET_OVERLAP',
+        webhooks.secretOverlapSeconds,
+        0,
+        30 * 86_400,
+      ),
     },
     serverSentEvents: {
       maxStreamsPerTenant: integer(

@@ -273,12 +273,9 @@ describe('tenant isolation in PostgreSQL', () => {
       const row = await rowOf(name, tenantA);
       for (const role of [RUNTIME_ROLE, WORKER_ROLE]) {
         // The worker reads the whole log by design (and counts every tenant's dead letters for
-        // projection status), and the webhook dispatcher serves every tenant's endpoints;
-        // everything else it sees is per tenant (or, where it has no business, not at all).
-        const spansTenants = readsAllTenants(name) || name.startsWith('integration_webhook');
-        // The dispatcher leases and advances any tenant's endpoint as the worker role.
-        if (role === WORKER_ROLE && name.startsWith('integration_webhook')) continue;
-        if (!(role === WORKER_ROLE && spansTenants)) {
+        // projection status); everything else it sees is per tenant (or, where it has no
+        // business, not at all).
+        if (!(role === WORKER_ROLE && readsAllTenants(name))) {
           const count = await as(role, undefined, (client) =>
             client.query<{ count: string }>(`SELECT count(*) FROM ${name}`),
           ).then(
@@ -334,6 +331,97 @@ describe('tenant isolation in PostgreSQL', () => {
       const rowOfB = await rowOf(name, tenantB);
       await expect(as(role, tenantA, (client) => insertCopy(client, name, rowOfB))).rejects.toThrow(
         /row-level security|permission denied/,
+      );
+    }
+  });
+
+  it("lets the worker with tenant A set see and change A's webhook rows and none of B's", async () => {
+    for (const name of ['integration_webhooks', 'integration_webhook_deliveries']) {
+      const counts = await as(WORKER_ROLE, tenantA, (client) =>
+        client.query<{ mine: string; others: string }>(
+          `SELECT count(*) FILTER (WHERE tenant_id = $1) AS mine,
+                  count(*) FILTER (WHERE tenant_id <> $1) AS others
+           FROM ${name}`,
+          [tenantA],
+        ),
+      );
+      // The running dispatcher may have recorded attempts of its own: A has one row or more.
+      expect([name, counts.rows[0]?.others, Number(counts.rows[0]?.mine) > 0]).toEqual([
+        name,
+        '0',
+        true,
+      ]);
+      const changes = await as(WORKER_ROLE, tenantA, async (client) => ({
+        updated: (
+          await client.query(`UPDATE ${name} SET tenant_id = tenant_id WHERE tenant_id = $1`, [
+            tenantB,
+          ])
+        ).rowCount,
+        deleted: (await client.query(`DELETE FROM ${name} WHERE tenant_id = $1`, [tenantB]))
+          .rowCount,
+        mine: (
+          await client.query(`UPDATE ${name} SET tenant_id = tenant_id WHERE tenant_id = $1`, [
+            tenantA,
+          ])
+        ).rowCount,
+      }));
+      expect([name, changes.updated, changes.deleted, (changes.mine ?? 0) > 0]).toEqual([
+        name,
+        0,
+        0,
+        true,
+      ]);
+      // Moving A's row to B is refused as well.
+      await expect(
+        as(WORKER_ROLE, tenantA, (client) =>
+          client.query(`UPDATE ${name} SET tenant_id = $2 WHERE tenant_id = $1`, [
+            tenantA,
+            tenantB,
+          ]),
+        ),
+      ).rejects.toThrow(/row-level security/);
+      const rowOfB = await rowOf(name, tenantB);
+      await expect(
+        as(WORKER_ROLE, tenantA, (client) => insertCopy(client, name, rowOfB)),
+      ).rejects.toThrow(/row-level security/);
+    }
+  });
+
+  it('gives the worker across tenants only the ids, tenants and places of endpoints', async () => {
+    const owner = randomUUID();
+    const claimed = await as(WORKER_ROLE, undefined, (client) =>
+      client.query<Record<string, unknown>>(
+        `SELECT * FROM integration_webhooks_claim_due($1, 60000, 1000, '{}')`,
+        [owner],
+      ),
+    );
+    // Which endpoints are due depends on the running dispatcher; what comes back does not.
+    for (const row of claimed.rows) {
+      expect(Object.keys(row).sort()).toEqual(['webhook_id', 'webhook_tenant']);
+    }
+    const places = await as(WORKER_ROLE, undefined, (client) =>
+      client.query<Record<string, unknown>>('SELECT * FROM integration_webhook_places()'),
+    );
+    const ofAB = places.rows.filter((row) =>
+      [tenantA, tenantB].includes(row.webhook_tenant as string),
+    );
+    expect(ofAB.map((row) => row.webhook_tenant).sort()).toEqual([tenantA, tenantB].sort());
+    for (const row of places.rows) {
+      expect(Object.keys(row).sort()).toEqual([
+        'is_enabled',
+        'is_failing',
+        'place',
+        'webhook_id',
+        'webhook_tenant',
+      ]);
+    }
+    // The functions are the worker's alone: the runtime role may not call them.
+    for (const call of [
+      `SELECT * FROM integration_webhooks_claim_due('${owner}', 1, 1, '{}')`,
+      'SELECT * FROM integration_webhook_places()',
+    ]) {
+      await expect(as(RUNTIME_ROLE, tenantA, (client) => client.query(call))).rejects.toThrow(
+        /permission denied/,
       );
     }
   });

@@ -45,6 +45,7 @@ const OPERATIONS: Operation[] = [
   { method: 'get', path: '/activity/feed', scope: 'activity:read' },
   { method: 'get', path: '/events', scope: 'events:read' },
   { method: 'get', path: '/events/stream', scope: 'events:read' },
+  { method: 'get', path: '/admin/status', scope: 'admin:read' },
   { method: 'get', path: '/webhooks', scope: 'webhooks:manage' },
   { method: 'post', path: '/webhooks', scope: 'webhooks:manage' },
   { method: 'get', path: '/webhooks/{id}', scope: 'webhooks:manage' },

@@ -90,6 +90,7 @@ describe('Tenants (e2e, two tenants over every route)', () => {
               'activity:read',
               'events:read',
               'webhooks:manage',
+              'admin:read',
             ],
             sha256: createHash('sha256').update(keyOfB).digest('hex'),
           },
@@ -228,6 +229,13 @@ describe('Tenants (e2e, two tenants over every route)', () => {
         .expect(400);
       expect((resumed.body as { code: string }).code).toBe('EVENT_POSITION_UNKNOWN');
     },
+    'GET /admin/status': async (b) => {
+      const status = await as(b).get('/admin/status').expect(200);
+      expect(status.text).not.toContain(hookOfA);
+      expect(status.text).not.toContain(tenantA);
+      // Positions in the shared log (which A's writes move) are no part of B's view.
+      expect(status.text).not.toMatch(/checkpoint|head/);
+    },
     'GET /webhooks': async (b) => {
       const list = await as(b).get('/webhooks').expect(200);
       expect(list.text).not.toContain(hookOfA);
@@ -346,6 +354,7 @@ describe('Tenants (e2e, two tenants over every route)', () => {
         'GET /activity/daily',
         'GET /events',
         'GET /events/stream',
+        'GET /admin/status',
         'GET /webhooks',
         'POST /webhooks',
         'GET /webhooks/{id}',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Client } from 'pg';
+import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { createApp } from '../src/app.factory';
 import { ProjectionAdmin } from '../src/event-store';
@@ -8,6 +9,7 @@ import { createScratchDatabase, databaseOf } from './support/database';
 import type { TestDatabase } from './support/database';
 import { waitFor } from './support/wait-for';
 import { startReceiver } from './support/webhook-receiver';
+import type { Received } from './support/webhook-receiver';
 
 jest.setTimeout(120_000);
 
@@ -42,6 +44,7 @@ describe('Webhooks (e2e, the app on a database of its own)', () => {
           allowPrivateNetworks: true,
           timeoutMs: 2000,
           pollIntervalMs: 50,
+          secretOverlapSeconds: 3600,
         },
       },
     });
@@ -117,6 +120,44 @@ describe('Webhooks (e2e, the app on a database of its own)', () => {
     await request(http).get('/webhooks/not-a-uuid').expect(400);
     await request(http).post('/webhooks').send({ url: 42 }).expect(400);
     await request(http).post('/webhooks').send({ url: 'ftp://example.com/' }).expect(400);
+  });
+
+  it('signs with the replaced secret too for the overlap after a rotation, then no more', async () => {
+    const hook = await receiver();
+    const created = await register(hook.url, { types: ['TodoCreated'] });
+    const rotation = await request(http).post(`/webhooks/${created.id}/rotate-secret`).expect(200);
+    const rotated = rotation.body as { secret: string; previousSecretValidUntil: string };
+    const overlap = Date.parse(rotated.previousSecretValidUntil) - Date.now();
+    expect(overlap).toBeGreaterThan(3_500_000);
+    expect(overlap).toBeLessThanOrEqual(3_600_000);
+    // A receiver holding only one of the two secrets, verifying with the standardwebhooks package.
+    const verifiesWith = (secret: string, received: Received) => {
+      try {
+        new Webhook(secret).verify(received.payload, received.headers as Record<string, string>);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deliveryOf = (todo: string) =>
+      waitFor('the delivery', () => hook.received.find((r) => r.body.subject === todo));
+
+    const during = await deliveryOf(await createTodo('During the overlap'));
+    expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(verifiesWith(created.secret, during)).toBe(true);
+    expect(verifiesWith(rotated.secret, during)).toBe(true);
+
+    await database.asOwner(
+      `UPDATE integration_webhooks SET previous_secret_until = now() - interval '1 second'
+       WHERE id = $1`,
+      [created.id],
+    );
+    // The endpoint is read when it is leased: let the lease taken before the change end.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const after = await deliveryOf(await createTodo('After the overlap'));
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(verifiesWith(rotated.secret, after)).toBe(true);
+    expect(verifiesWith(created.secret, after)).toBe(false);
   });
 
   it('delivers signed CloudEvents in order, verified with the standardwebhooks package', async () => {

@@ -10,6 +10,7 @@ export const SCOPES = [
   'activity:read',
   'events:read',
   'webhooks:manage',
+  'admin:read',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
@@ -29,4 +30,8 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   'activity:read': 'Read the activity feed and daily counts.',
   'events:read': 'Follow the change feed: GET /events and its server-sent events.',
   'webhooks:manage': 'Register, change and remove webhook endpoints; see their deliveries.',
+  'admin:read':
+    "See where the service's readers of the log stand for the tenant (GET /admin/status): " +
+    "projections, subscriptions and the publisher with the tenant's lag, and the tenant's " +
+    'webhook endpoints with their positions.',
 };

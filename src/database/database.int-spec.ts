@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { openDatabase } from '../../test/support/database';
+import { RUNTIME_ROLE, WORKER_ROLE } from './tenancy';
 import { runInTenantScope } from './tenant-scope';
 import type { TestDatabase } from '../../test/support/database';
 
@@ -56,6 +57,30 @@ describe('Database (the one pool)', () => {
     expect(plain.rows[0]).toMatchObject({ tenant: '' });
     expect(scoped.rows).toEqual([{ ...plain.rows[0], tenant: 't-1' }]);
     expect(plain.rows[0]).toMatchObject({ text: values[0], n: 42, ids: [id], nothing: null });
+  });
+
+  it('runs a statement or transaction of a scope with a role as that role, for it alone', async () => {
+    const who =
+      "SELECT current_user AS role, coalesce(current_setting('todo.tenant', true), '') AS tenant";
+    const outcomes = [
+      await runInTenantScope({ role: WORKER_ROLE }, () => database.query(who)),
+      await runInTenantScope({ role: WORKER_ROLE, tenant: 't-2' }, () => database.query(who)),
+      await runInTenantScope({ role: WORKER_ROLE, tenant: 't-2' }, () =>
+        database.transaction((transaction) => transaction.query(who)),
+      ),
+      await database.query(who),
+    ].map((result) => result.rows[0]);
+    expect(outcomes).toEqual([
+      { role: WORKER_ROLE, tenant: '' },
+      { role: WORKER_ROLE, tenant: 't-2' },
+      { role: WORKER_ROLE, tenant: 't-2' },
+      // The test pool puts a statement outside any scope in the default tenant.
+      { role: RUNTIME_ROLE, tenant: 'default' },
+    ]);
+    // A role that is not the service's is never sent.
+    await expect(
+      runInTenantScope({ role: 'postgres' as typeof WORKER_ROLE }, () => database.query(who)),
+    ).rejects.toThrow(/Not a role of the service/);
   });
 
   it('commits a transaction that resolves and rolls back one that throws, passing its error on', async () => {

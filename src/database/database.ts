@@ -5,8 +5,9 @@ import type { PoolClient } from 'pg';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
 import type { DatabaseOptions } from './database.options';
-import { RUNTIME_ROLE, SUBJECT_SETTING, TENANT_SETTING } from './tenancy';
+import { RUNTIME_ROLE, SUBJECT_SETTING, TENANT_SETTING, WORKER_ROLE } from './tenancy';
 import { currentTenantScope } from './tenant-scope';
+import type { TenantScope } from './tenant-scope';
 
 /** A statement with a name: each pooled connection parses and plans it once, on first use. */
 export type NamedStatement = { name: string; text: string };
@@ -117,11 +118,10 @@ export class PgDatabase extends Database {
     values: readonly unknown[] = [],
   ): Promise<QueryResult<Row>> {
     const scope = currentTenantScope();
-    if (scope?.tenant === undefined) {
+    if (scope?.tenant === undefined && scope?.role === undefined) {
       return this.lend((client) => run<Row>(client, statement, values));
     }
-    const { tenant, subject } = scope;
-    return this.lend((client) => runScoped<Row>(client, tenant, subject, statement, values));
+    return this.lend((client) => runScoped<Row>(client, scope, statement, values));
   }
 
   async transaction<T>(work: (transaction: Queryable) => Promise<T>): Promise<T> {
@@ -208,14 +208,13 @@ async function run<Row>(
  */
 async function runScoped<Row>(
   client: PoolClient,
-  tenant: string,
-  subject: string | undefined,
+  scope: TenantScope,
   statement: Statement,
   values: readonly unknown[],
 ): Promise<QueryResult<Row>> {
   const text = typeof statement === 'string' ? statement : statement.text;
   const results = (await client.query(
-    `${tenantSettings(tenant, subject)}; ${inline(text, values)}`,
+    `${scopeSettings(scope).join('; ')}; ${inline(text, values)}`,
   )) as unknown as { rows: Row[]; rowCount: number | null }[];
   const last = results[results.length - 1];
   if (last === undefined) throw new Error('A scoped statement returned no result.');
@@ -258,7 +257,7 @@ async function inTransaction<T>(
   work: (transaction: Queryable) => Promise<T>,
   discard: () => void,
 ): Promise<T> {
-  await client.query(beginFor(currentTenantScope()?.tenant, currentTenantScope()?.subject));
+  await client.query(['BEGIN', ...scopeSettings(currentTenantScope() ?? {})].join('; '));
   try {
     const result = await work({
       query: (statement, values = []) => run(client, statement, values),
@@ -278,12 +277,21 @@ async function inTransaction<T>(
 }
 
 /**
- * BEGIN, naming the tenant and subject for this transaction only (one round trip: a simple
- * query of two statements, so the values are quoted literals rather than parameters).
+ * The statements that give a transaction the scope's role, tenant and subject, for that
+ * transaction only; sent with BEGIN or the scoped statement itself (one round trip: a simple
+ * query of several statements, so the values are quoted literals rather than parameters).
  */
-function beginFor(tenant: string | undefined, subject: string | undefined): string {
-  if (tenant === undefined) return 'BEGIN';
-  return `BEGIN; ${tenantSettings(tenant, subject)}`;
+function scopeSettings(scope: TenantScope): string[] {
+  const settings: string[] = [];
+  if (scope.role !== undefined) {
+    // Named by the caller's code, never by input; checked all the same, as it is not quoted.
+    if (scope.role !== RUNTIME_ROLE && scope.role !== WORKER_ROLE) {
+      throw new Error(`Not a role of the service: ${String(scope.role)}`);
+    }
+    settings.push(`SET LOCAL ROLE ${scope.role}`);
+  }
+  if (scope.tenant !== undefined) settings.push(tenantSettings(scope.tenant, scope.subject));
+  return settings;
 }
 
 function tenantSettings(tenant: string, subject: string | undefined): string {

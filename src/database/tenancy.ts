@@ -21,6 +21,9 @@ export const RUNTIME_ROLE = 'todo_app';
 /** The role of subscriptions and clean-ups: reads the log of every tenant. */
 export const WORKER_ROLE = 'todo_worker';
 
+/** A role the service's connections may act as. */
+export type ServiceRole = typeof RUNTIME_ROLE | typeof WORKER_ROLE;
+
 /** The policy's test: the row belongs to the tenant this transaction set (none: no row). */
 export const TENANT_MATCHES = `tenant_id = current_setting('${TENANT_SETTING}', true)`;
 

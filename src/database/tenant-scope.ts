@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ServiceRole } from './tenancy';
 
 /**
  * Whose data the current work touches. `Database` sets both for every transaction it runs while
@@ -9,6 +10,11 @@ export type TenantScope = {
   readonly tenant?: string;
   /** The acting subject; idempotency keys are scoped to it within the tenant. */
   readonly subject?: string;
+  /**
+   * The role the statements run as, for this transaction only (default: the pool's, the
+   * runtime role): background work names the worker role here, with or without a tenant.
+   */
+  readonly role?: ServiceRole;
 };
 
 const storage = new AsyncLocalStorage<TenantScope>();

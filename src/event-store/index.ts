@@ -43,6 +43,7 @@ export type {
   RebuildOptions,
   RebuildProgress,
   RebuildResult,
+  TenantReaderStatus,
 } from './projections/projection-admin';
 export {
   ProjectionNotFoundError,

@@ -21,10 +21,11 @@ import {
 /**
  * Runs `work` in the current tenant scope, or in the `default` tenant when there is none (as an
  * unauthenticated service does), so tests that reach the store directly see the rows their
- * requests wrote.
+ * requests wrote. A scope that names a role chose its tenant (or none) itself.
  */
 function inTenant<T>(work: () => T): T {
-  return currentTenantScope()?.tenant === undefined
+  const scope = currentTenantScope();
+  return scope?.tenant === undefined && scope?.role === undefined
     ? runInTenantScope({ tenant: DEFAULT_TENANT, subject: '' }, work)
     : work();
 }

@@ -20,6 +20,8 @@ export type Received = {
   };
   verified: boolean;
   headers: http.IncomingHttpHeaders;
+  /** The body as sent, which signatures cover. */
+  payload: string;
 };
 
 /**
@@ -60,6 +62,7 @@ export async function startReceiver(
           body: JSON.parse(payload) as Received['body'],
           verified,
           headers: request.headers,
+          payload,
         });
       }
       response.statusCode = status;

@@ -10,6 +10,11 @@ export type LogReaderStatus = {
   state: string;
   /** Global position of the last event it took (0: none). */
   checkpoint: number;
+  /**
+   * The tenant it reads for, when it serves one tenant only (a webhook endpoint); that
+   * tenant's status shows it, no other's.
+   */
+  tenant?: string;
 };
 
 /**

@@ -42,6 +42,24 @@ export type ProjectionStatus = {
   rebuild?: { eventsProcessed: number; startedAt: Date };
 };
 
+/**
+ * Where a reader of the log stands for one tenant: how many of the tenant's events it has not
+ * taken yet and how old the oldest of them is. Positions in the shared log (checkpoint, head)
+ * and counts of the whole log are left out: the difference between two positions counts every
+ * tenant's events, so it would tell one tenant how busy the others are.
+ */
+export type TenantReaderStatus = {
+  name: string;
+  kind: ProjectionStatus['kind'];
+  state: ProjectionStatus['state'];
+  /** The tenant's events after the reader's place. */
+  lagEvents: number;
+  /** Age in seconds of the oldest of them (0: none). */
+  lagSeconds: number;
+  /** The reader's place, for a reader of the tenant's own (a webhook endpoint). */
+  position?: number;
+};
+
 /** An event a subscription could not handle, kept with the error that stopped it. */
 export type DeadLetter = {
   id: number;
@@ -117,6 +135,70 @@ export class ProjectionAdmin {
     });
   }
 
+  /**
+   * What `status` shows, as one tenant may see it (`TenantReaderStatus`): every projection and
+   * subscription of the service, since the tenant's reads depend on them, but only the readers
+   * that serve this tenant among those serving one tenant each.
+   */
+  async tenantStatus(tenant: string): Promise<TenantReaderStatus[]> {
+    // As the worker role, which sees the whole log; every count below names the tenant.
+    return this.database.transaction(async (transaction) => {
+      await transaction.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
+      const statuses: TenantReaderStatus[] = this.inline.all().map((projection) => ({
+        name: projection.name,
+        kind: 'inline',
+        state: 'running',
+        lagEvents: 0,
+        lagSeconds: 0,
+      }));
+      for (const subscription of this.subscriptions.all()) {
+        const [row] = (
+          await transaction.query<{ status: string | null } & TenantLagRow>(
+            `WITH place AS (
+               SELECT c.status, c.transaction_id, c.global_position FROM projection_checkpoints c
+               WHERE c.name = $1
+               UNION ALL SELECT NULL, '0'::xid8, 0
+               WHERE NOT EXISTS (SELECT 1 FROM projection_checkpoints WHERE name = $1))
+             SELECT place.status, ${TENANT_LAG} FROM place
+             LEFT JOIN events e ON e.tenant_id = $2
+               AND (e.transaction_id, e.global_position) > (place.transaction_id, place.global_position)
+             GROUP BY place.status`,
+            [subscription.name, tenant],
+          )
+        ).rows;
+        statuses.push({
+          name: subscription.name,
+          kind: 'subscription',
+          state: row?.status ? (row.status === 'parked' ? 'parked' : 'running') : 'not started',
+          ...tenantLag(row),
+        });
+      }
+      for (const reader of await this.readers.all()) {
+        if (reader.tenant !== undefined && reader.tenant !== tenant) continue;
+        const [row] = (
+          await transaction.query<TenantLagRow>(
+            `WITH place AS (
+               SELECT transaction_id, global_position FROM events
+               WHERE global_position = $1::bigint AND $1::bigint > 0
+               UNION ALL SELECT '0'::xid8, 0 WHERE $1::bigint = 0)
+             SELECT ${TENANT_LAG} FROM place
+             LEFT JOIN events e ON e.tenant_id = $2
+               AND (e.transaction_id, e.global_position) > (place.transaction_id, place.global_position)`,
+            [reader.checkpoint, tenant],
+          )
+        ).rows;
+        statuses.push({
+          name: reader.name,
+          kind: reader.kind,
+          state: reader.state,
+          ...tenantLag(row),
+          ...(reader.tenant === undefined ? {} : { position: reader.checkpoint }),
+        });
+      }
+      return statuses;
+    });
+  }
+
   private async statusIn(database: SqlTransaction): Promise<ProjectionStatus[]> {
     const [head] = (
       await database.query<{ head: string }>(
@@ -177,7 +259,7 @@ export class ProjectionAdmin {
     }
     for (const reader of await this.readers.all()) {
       const [row] = (
-        await this.database.query<{ lag: string }>(
+        await database.query<{ lag: string }>(
           `WITH start AS (
              SELECT transaction_id, global_position FROM events WHERE global_position = $1
              UNION ALL SELECT '0'::xid8, 0 WHERE $1 = 0)
@@ -639,6 +721,19 @@ export class ProjectionAdmin {
       ...this.subscriptions.all().map((subscription) => subscription.name),
     ]);
   }
+}
+
+type TenantLagRow = { lag: number; lag_seconds: number };
+
+// Over `e`, the tenant's events after a place (none: `e` is all nulls).
+const TENANT_LAG = `count(e.global_position)::int AS lag,
+  COALESCE(EXTRACT(EPOCH FROM now() - min(e.created_at)), 0)::float8 AS lag_seconds`;
+
+function tenantLag(row: TenantLagRow | undefined): { lagEvents: number; lagSeconds: number } {
+  return {
+    lagEvents: Number(row?.lag ?? 0),
+    lagSeconds: Math.max(0, Math.round(Number(row?.lag_seconds ?? 0) * 1000) / 1000),
+  };
 }
 
 function withRebuild(rebuild: ProjectionStatus['rebuild']): Pick<ProjectionStatus, 'rebuild'> {

@@ -25,6 +25,11 @@ export type WebhookSettings = {
   timeoutMs: number;
   /** How often idle endpoints look for new events. */
   pollIntervalMs: number;
+  /**
+   * After a secret is rotated, deliveries are signed with the previous secret too for this long
+   * (0: the new secret replaces the old one at once).
+   */
+  secretOverlapSeconds: number;
 };
 
 export type ServerSentEventSettings = {
@@ -49,6 +54,7 @@ export const DEFAULT_INTEGRATION_SETTINGS: IntegrationSettings = {
     allowHttp: false,
     timeoutMs: 10_000,
     pollIntervalMs: 1000,
+    secretOverlapSeconds: 24 * 60 * 60,
   },
   serverSentEvents: { maxStreamsPerTenant: 10, heartbeatMs: 15_000, slowReaderTimeoutMs: 30_000 },
 };

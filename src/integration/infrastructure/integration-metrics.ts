@@ -88,11 +88,12 @@ export class IntegrationMetrics extends DeliveryObserver implements OnModuleInit
 
   onModuleInit(): void {
     this.readers.register(async () =>
-      (await this.webhooks.all()).map((endpoint) => ({
+      (await this.webhooks.places()).map((endpoint) => ({
         name: `webhook ${endpoint.id}`,
         kind: 'webhook',
-        state: !endpoint.enabled ? 'disabled' : endpoint.failingSince ? 'failing' : 'running',
+        state: !endpoint.enabled ? 'disabled' : endpoint.failing ? 'failing' : 'running',
         checkpoint: endpoint.position,
+        tenant: endpoint.tenant,
       })),
     );
   }

@@ -77,11 +77,25 @@ export class WebhookAdmin {
     if (!(await this.store.delete(tenant, id))) throw new WebhookNotFoundError(id);
   }
 
-  /** A new secret replaces the old one at once; it is returned this once. */
-  async rotateSecret(tenant: string, id: string): Promise<{ secret: string }> {
+  /**
+   * A new secret, returned this once. Deliveries are signed with it and, until
+   * `previousSecretValidUntil` (`WEBHOOK_SECRET_OVERLAP` after now), with the secret it
+   * replaces, so the receiver may switch at any time in between. Rotating again within that
+   * window ends the older secret's validity at once.
+   */
+  async rotateSecret(
+    tenant: string,
+    id: string,
+  ): Promise<{ secret: string; previousSecretValidUntil: string | null }> {
     const secret = newSigningSecret();
-    if (!(await this.store.setSecret(tenant, id, secret))) throw new WebhookNotFoundError(id);
-    return { secret };
+    const until = await this.store.setSecret(
+      tenant,
+      id,
+      secret,
+      this.settings.webhooks.secretOverlapSeconds,
+    );
+    if (until === undefined) throw new WebhookNotFoundError(id);
+    return { secret, previousSecretValidUntil: until?.toISOString() ?? null };
   }
 
   async deliveries(tenant: string, id: string, limit: number): Promise<DeliveryView[]> {

@@ -52,7 +52,10 @@ export class WebhookDelivery {
     const body = JSON.stringify(cloudEventOf(outgoingEvent(event), tenantOf(event)));
     const result = await this.transport.send({
       url: endpoint.url,
-      secret: endpoint.secret,
+      secrets:
+        endpoint.previousSecret === null
+          ? [endpoint.secret]
+          : [endpoint.secret, endpoint.previousSecret],
       messageId: event.eventId,
       body,
       timeoutMs: this.settings.webhooks.timeoutMs,

@@ -1,6 +1,10 @@
 export type DeliveryRequest = {
   url: string;
-  secret: string;
+  /**
+   * Each signs the request (`webhook-signature` holds one `v1,` signature per secret): the
+   * current secret, and the previous one while it is still valid after a rotation.
+   */
+  secrets: readonly string[];
   /** `webhook-id`: the same for every attempt at one event, so a receiver can de-duplicate. */
   messageId: string;
   body: string;

@@ -34,13 +34,35 @@ export type DeliveryView = {
 };
 
 /** An endpoint with what delivering to it needs. */
-export type WebhookEndpoint = WebhookView & { tenant: string; secret: string; attempts: number };
+export type WebhookEndpoint = WebhookView & {
+  tenant: string;
+  secret: string;
+  /** The secret before the last rotation, while it is still valid (then deliveries carry both). */
+  previousSecret: string | null;
+  attempts: number;
+};
 
 /** What of an endpoint its owner may see. */
 export function webhookView(endpoint: WebhookEndpoint): WebhookView {
-  const { secret: _secret, tenant: _tenant, attempts: _attempts, ...view } = endpoint;
+  const {
+    secret: _secret,
+    previousSecret: _previousSecret,
+    tenant: _tenant,
+    attempts: _attempts,
+    ...view
+  } = endpoint;
   return view;
 }
+
+/** What status and metrics show of any tenant's endpoint. */
+export type WebhookPlace = {
+  id: string;
+  tenant: string;
+  enabled: boolean;
+  /** Its last attempt failed (it is retrying). */
+  failing: boolean;
+  position: number;
+};
 
 export type NewWebhook = {
   id: string;
@@ -92,7 +114,17 @@ export abstract class WebhookStore {
     changes: WebhookChanges,
   ): Promise<WebhookView | undefined>;
   abstract delete(tenant: string, id: string): Promise<boolean>;
-  abstract setSecret(tenant: string, id: string, secret: string): Promise<boolean>;
+  /**
+   * Replaces the secret; the one replaced stays valid for `overlapSeconds` (0: not at all).
+   * Resolves with the end of that overlap, `null` without one, `undefined` when there is no
+   * such endpoint.
+   */
+  abstract setSecret(
+    tenant: string,
+    id: string,
+    secret: string,
+    overlapSeconds: number,
+  ): Promise<Date | null | undefined>;
   abstract deliveries(tenant: string, id: string, limit: number): Promise<DeliveryView[]>;
   abstract delivery(
     tenant: string,
@@ -109,17 +141,26 @@ export abstract class WebhookStore {
     limit: number,
     skip: readonly string[],
   ): Promise<WebhookEndpoint[]>;
+  // The dispatcher's calls on one endpoint name its tenant: they run under it, and see and
+  // change no other tenant's rows.
   /** Moves the endpoint's place on (it got or skipped the event) and forgets its failures. */
-  abstract advance(id: string, owner: string, position: number, leaseMs: number): Promise<boolean>;
+  abstract advance(
+    tenant: string,
+    id: string,
+    owner: string,
+    position: number,
+    leaseMs: number,
+  ): Promise<boolean>;
   /** Records a failed attempt: retry at `retryAt`, or disable with `disabledReason`. */
   abstract failed(
+    tenant: string,
     id: string,
     owner: string,
     failure: { attempts: number; failingSince: Date; retryAt: Date; disabledReason?: string },
   ): Promise<void>;
   /** Extends `owner`'s lease; `false` when it no longer holds it. */
-  abstract renew(id: string, owner: string, leaseMs: number): Promise<boolean>;
-  abstract release(id: string, owner: string): Promise<void>;
-  /** Every endpoint of every tenant, for operators. */
-  abstract all(): Promise<WebhookEndpoint[]>;
+  abstract renew(tenant: string, id: string, owner: string, leaseMs: number): Promise<boolean>;
+  abstract release(tenant: string, id: string, owner: string): Promise<void>;
+  /** Where every endpoint of every tenant stands, for status and metrics: no url, no secret. */
+  abstract places(): Promise<WebhookPlace[]>;
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
 import { WORKER_ROLE } from '../../../database/tenancy';
+import { runInTenantScope } from '../../../database/tenant-scope';
+import type { TenantScope } from '../../../database/tenant-scope';
 import { WebhookStore, webhookView } from '../../application/webhooks/webhook';
 import type {
   DeliveryView,
@@ -8,6 +10,7 @@ import type {
   NewWebhook,
   WebhookChanges,
   WebhookEndpoint,
+  WebhookPlace,
   WebhookView,
 } from '../../application/webhooks/webhook';
 
@@ -18,6 +21,7 @@ type WebhookRow = {
   description: string;
   event_types: string[];
   secret: string;
+  previous_secret: string | null;
   enabled: boolean;
   disabled_reason: string | null;
   position: string;
@@ -41,8 +45,10 @@ type DeliveryRow = {
   attempted_at: Date;
 };
 
-const WEBHOOK_COLUMNS = `id, tenant_id, url, description, event_types, secret, enabled, disabled_reason,
-  position, attempts, failing_since, created_at, updated_at`;
+// The previous secret only while it is valid, by the database's clock.
+const WEBHOOK_COLUMNS = `id, tenant_id, url, description, event_types, secret,
+  CASE WHEN previous_secret_until > now() THEN previous_secret END AS previous_secret,
+  enabled, disabled_reason, position, attempts, failing_since, created_at, updated_at`;
 const DELIVERY_COLUMNS = `id, event_id, event_position, event_type, attempt, redelivery, outcome,
   status_code, duration_ms, error, attempted_at`;
 
@@ -54,14 +60,16 @@ export class PostgresWebhookStore extends WebhookStore {
   }
 
   /**
-   * The dispatcher's statements serve every tenant's endpoints: they run as the worker role,
-   * which the tables' worker policy lets see them all.
+   * A statement of the dispatcher, as the worker role: under `tenant` for anything of one
+   * endpoint, where the tenant policy lets it see and change that tenant's rows only; under no
+   * tenant for the two functions that schedule across tenants (see the migration
+   * `WebhookWorkerPerTenant`), which is all the worker may do with another tenant's endpoints.
    */
-  private asWorker<Row>(statement: string, values: readonly unknown[] = []) {
-    return this.database.transaction(async (transaction) => {
-      await transaction.query(`SET LOCAL ROLE ${WORKER_ROLE}`);
-      return transaction.query<Row>(statement, values);
-    });
+  private asWorker<Row>(tenant: string | undefined, statement: string, values: readonly unknown[]) {
+    // One round trip: the role and the tenant travel with the statement.
+    const scope: TenantScope =
+      tenant === undefined ? { role: WORKER_ROLE } : { role: WORKER_ROLE, tenant };
+    return runInTenantScope(scope, () => this.database.query<Row>(statement, values));
   }
 
   async create(webhook: NewWebhook): Promise<WebhookView> {
@@ -143,12 +151,24 @@ export class PostgresWebhookStore extends WebhookStore {
     });
   }
 
-  async setSecret(tenant: string, id: string, secret: string): Promise<boolean> {
-    const { rowCount } = await this.database.query(
-      `UPDATE integration_webhooks SET secret = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`,
-      [tenant, id, secret],
+  async setSecret(
+    tenant: string,
+    id: string,
+    secret: string,
+    overlapSeconds: number,
+  ): Promise<Date | null | undefined> {
+    // On the right-hand side `secret` is still the value being replaced.
+    const { rows } = await this.database.query<{ until: Date | null }>(
+      `UPDATE integration_webhooks SET secret = $3,
+         previous_secret = CASE WHEN $4::int > 0 THEN secret END,
+         previous_secret_until = CASE WHEN $4::int > 0
+           THEN now() + make_interval(secs => $4::int) END,
+         updated_at = now()
+       WHERE tenant_id = $1 AND id = $2 RETURNING previous_secret_until AS until`,
+      [tenant, id, secret, overlapSeconds],
     );
-    return rowCount > 0;
+    const row = rows[0];
+    return row === undefined ? undefined : row.until;
   }
 
   async deliveries(tenant: string, id: string, limit: number): Promise<DeliveryView[]> {
@@ -175,9 +195,21 @@ export class PostgresWebhookStore extends WebhookStore {
   }
 
   async recordDeliveries(deliveries: readonly NewDelivery[]): Promise<DeliveryView[]> {
-    if (deliveries.length === 0) return [];
+    const recorded: DeliveryView[] = [];
+    // Usually one endpoint's attempts, so one tenant and one statement.
+    for (const [tenant, ofTenant] of groupBy(deliveries, (delivery) => delivery.tenant)) {
+      recorded.push(...(await this.recordOf(tenant, ofTenant)));
+    }
+    return recorded;
+  }
+
+  private async recordOf(
+    tenant: string,
+    deliveries: readonly NewDelivery[],
+  ): Promise<DeliveryView[]> {
     const column = <K extends keyof NewDelivery>(key: K) => deliveries.map((d) => d[key]);
     const { rows } = await this.asWorker<DeliveryRow>(
+      tenant,
       `INSERT INTO integration_webhook_deliveries
          (id, webhook_id, tenant_id, event_id, event_position, event_type, attempt, redelivery,
           outcome, status_code, duration_ms, error)
@@ -213,23 +245,35 @@ export class PostgresWebhookStore extends WebhookStore {
     limit: number,
     skip: readonly string[],
   ): Promise<WebhookEndpoint[]> {
-    const { rows } = await this.asWorker<WebhookRow>(
-      `UPDATE integration_webhooks SET lease_owner = $1,
-         lease_until = now() + make_interval(secs => $2::double precision / 1000)
-       WHERE id IN (
-         SELECT id FROM integration_webhooks
-         WHERE enabled AND NOT (id = ANY($4::uuid[]))
-           AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $1)
-           AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING ${WEBHOOK_COLUMNS}`,
+    const { rows: claimed } = await this.asWorker<{ webhook_id: string; webhook_tenant: string }>(
+      undefined,
+      `SELECT webhook_id, webhook_tenant
+       FROM integration_webhooks_claim_due($1::uuid, $2::double precision, $3::int, $4::uuid[])`,
       [owner, leaseMs, limit, skip],
     );
-    return rows.map(endpointOf);
+    const endpoints: WebhookEndpoint[] = [];
+    for (const [tenant, ofTenant] of groupBy(claimed, (row) => row.webhook_tenant)) {
+      // Only while this owner still holds them: one deleted or leased away since is skipped.
+      const { rows } = await this.asWorker<WebhookRow>(
+        tenant,
+        `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks
+         WHERE id = ANY($1::uuid[]) AND lease_owner = $2::uuid ORDER BY id`,
+        [ofTenant.map((row) => row.webhook_id), owner],
+      );
+      endpoints.push(...rows.map(endpointOf));
+    }
+    return endpoints;
   }
 
-  async advance(id: string, owner: string, position: number, leaseMs: number): Promise<boolean> {
+  async advance(
+    tenant: string,
+    id: string,
+    owner: string,
+    position: number,
+    leaseMs: number,
+  ): Promise<boolean> {
     const { rowCount } = await this.asWorker(
+      tenant,
       `UPDATE integration_webhooks SET position = $3, attempts = 0, failing_since = NULL,
          next_attempt_at = NULL,
          lease_until = now() + make_interval(secs => $4::double precision / 1000)
@@ -240,11 +284,13 @@ export class PostgresWebhookStore extends WebhookStore {
   }
 
   async failed(
+    tenant: string,
     id: string,
     owner: string,
     failure: { attempts: number; failingSince: Date; retryAt: Date; disabledReason?: string },
   ): Promise<void> {
     await this.asWorker(
+      tenant,
       `UPDATE integration_webhooks SET attempts = $3, failing_since = $4::timestamptz, next_attempt_at = $5::timestamptz,
          enabled = enabled AND $6::text IS NULL, disabled_reason = COALESCE($6, disabled_reason),
          lease_owner = NULL, lease_until = NULL, updated_at = now()
@@ -260,15 +306,26 @@ export class PostgresWebhookStore extends WebhookStore {
     );
   }
 
-  async all(): Promise<WebhookEndpoint[]> {
-    const { rows } = await this.asWorker<WebhookRow>(
-      `SELECT ${WEBHOOK_COLUMNS} FROM integration_webhooks ORDER BY tenant_id, created_at, id`,
-    );
-    return rows.map(endpointOf);
+  async places(): Promise<WebhookPlace[]> {
+    const { rows } = await this.asWorker<{
+      webhook_id: string;
+      webhook_tenant: string;
+      is_enabled: boolean;
+      is_failing: boolean;
+      place: string;
+    }>(undefined, 'SELECT * FROM integration_webhook_places()', []);
+    return rows.map((row) => ({
+      id: row.webhook_id,
+      tenant: row.webhook_tenant,
+      enabled: row.is_enabled,
+      failing: row.is_failing,
+      position: Number(row.place),
+    }));
   }
 
-  async renew(id: string, owner: string, leaseMs: number): Promise<boolean> {
+  async renew(tenant: string, id: string, owner: string, leaseMs: number): Promise<boolean> {
     const { rowCount } = await this.asWorker(
+      tenant,
       `UPDATE integration_webhooks
        SET lease_until = now() + make_interval(secs => $3::double precision / 1000)
        WHERE id = $1 AND lease_owner = $2`,
@@ -277,13 +334,24 @@ export class PostgresWebhookStore extends WebhookStore {
     return rowCount > 0;
   }
 
-  async release(id: string, owner: string): Promise<void> {
+  async release(tenant: string, id: string, owner: string): Promise<void> {
     await this.asWorker(
+      tenant,
       `UPDATE integration_webhooks SET lease_owner = NULL, lease_until = NULL
        WHERE id = $1 AND lease_owner = $2`,
       [id, owner],
     );
   }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 function one<T>(rows: T[]): T {
@@ -300,6 +368,7 @@ function endpointOf(row: WebhookRow): WebhookEndpoint {
     description: row.description,
     types: row.event_types,
     secret: row.secret,
+    previousSecret: row.previous_secret,
     enabled: row.enabled,
     disabledReason: row.disabled_reason,
     position: Number(row.position),

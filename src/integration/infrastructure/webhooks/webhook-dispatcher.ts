@@ -102,7 +102,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     let endpoint = leased;
     let lost = false;
     const renewal = setInterval(() => {
-      this.store.renew(leased.id, this.owner, this.leaseMs).then(
+      this.store.renew(leased.tenant, leased.id, this.owner, this.leaseMs).then(
         (held) => (lost ||= !held),
         () => undefined,
       );
@@ -143,7 +143,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         }
         await this.store.recordDeliveries(attempts);
         if (reached !== undefined) {
-          const moved = await this.store.advance(endpoint.id, this.owner, reached, this.leaseMs);
+          const moved = await this.store.advance(
+            endpoint.tenant,
+            endpoint.id,
+            this.owner,
+            reached,
+            this.leaseMs,
+          );
           if (!moved) return; // deleted, or the lease went to another instance
           endpoint = { ...endpoint, position: reached, attempts: 0, failingSince: null };
         }
@@ -158,7 +164,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       this.logger.warn(`Webhook ${endpoint.id}: ${describe(error)}`);
     } finally {
       clearInterval(renewal);
-      await this.store.release(endpoint.id, this.owner).catch(() => undefined);
+      await this.store.release(endpoint.tenant, endpoint.id, this.owner).catch(() => undefined);
     }
   }
 
@@ -186,7 +192,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     attempts = endpoint.attempts + 1,
   ): Promise<void> {
     const pause = backoffDelay(attempts, RETRY_BASE_MS, RETRY_MAX_MS, Math.random);
-    await this.store.failed(endpoint.id, this.owner, {
+    await this.store.failed(endpoint.tenant, endpoint.id, this.owner, {
       attempts,
       failingSince: since,
       retryAt: new Date(this.clock.now().getTime() + pause),

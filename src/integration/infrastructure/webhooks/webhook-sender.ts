@@ -39,11 +39,10 @@ export class WebhookSender extends WebhookTransport {
       const refused = literal && !delivery.allowPrivateNetworks && forbiddenAddress(literal);
       if (refused) throw new ForbiddenAddressError(url.hostname, refused);
       const timestamp = new Date();
-      const signature = new Webhook(delivery.secret).sign(
-        delivery.messageId,
-        timestamp,
-        delivery.body,
-      );
+      // Standard Webhooks: several signatures, space-separated; a receiver accepts any one.
+      const signature = delivery.secrets
+        .map((secret) => new Webhook(secret).sign(delivery.messageId, timestamp, delivery.body))
+        .join(' ');
       const { statusCode, body } = await this.post(url, delivery, {
         'content-type': 'application/cloudevents+json; charset=utf-8',
         'user-agent': 'todo-service-webhooks/1',

@@ -165,12 +165,19 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Replace the signing secret',
-    description: 'Deliveries are signed with the new secret from now on; it is shown only here.',
+    description:
+      'Deliveries are signed with the new secret from now on; it is shown only here. Until ' +
+      '`previousSecretValidUntil` (`WEBHOOK_SECRET_OVERLAP`, default 24 h) they are signed with ' +
+      'the replaced secret too (two `v1,` signatures in `webhook-signature`), so a receiver ' +
+      'holding either one verifies them and can switch at its own pace. Rotating again ' +
+      'within that window ends the older secret at once.',
   })
   @ApiOkResponse({ type: SigningSecretDto })
   @ApiProblem(400, 'A malformed id.', [P.validation])
   @ApiProblem(404, 'No such webhook.', [NOT_FOUND])
-  rotateSecret(@Param('id', uuidParam('id')) id: string): Promise<{ secret: string }> {
+  rotateSecret(
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<{ secret: string; previousSecretValidUntil: string | null }> {
     return this.webhooks.rotateSecret(currentTenant(), id);
   }
 

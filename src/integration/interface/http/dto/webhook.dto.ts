@@ -132,6 +132,15 @@ export class WebhookListDto {
 
 export class SigningSecretDto {
   @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }) secret!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'Until when deliveries are signed with the replaced secret too; null when it stopped at ' +
+      'once (`WEBHOOK_SECRET_OVERLAP=0`).',
+  })
+  previousSecretValidUntil!: string | null;
 }
 
 export class DeliveryDto {
