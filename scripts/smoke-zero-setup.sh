@@ -10,7 +10,7 @@ data_dir=$(mktemp -d "${TMPDIR:-/tmp}/todo-smoke-XXXXXX")
 chmod 755 "$data_dir"
 port=${SMOKE_PORT:-3917}
 log="$data_dir/service.log"
-trap 'pkill -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null || true; rm -rf "$data_dir"' EXIT
+trap 'pkill -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; rm -rf "$data_dir"' EXIT
 
 unset DATABASE_URL
 DATA_DIR="$data_dir" PORT="$port" npm run --silent start:prod >"$log" 2>&1 &
