@@ -429,8 +429,8 @@ async function inTransaction<T>(
 
 /**
  * The statements that give a transaction the scope's role, tenant and subject, for that
- * transaction only; sent with BEGIN or the scoped statement itself (one round trip: a simple
- * query of several statements, so the values are quoted literals rather than parameters).
+ * transaction only; sent with BEGIN as one simple query, so the values are quoted literals (a
+ * single scoped statement takes them as parameters instead, see `scopeSteps`).
  */
 function scopeSettings(scope: TenantScope): string[] {
   const settings: string[] = [];
