@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { BeforeApplicationShutdown } from '@nestjs/common';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { DATABASE_OPTIONS } from '../../database/database.options';
 import type { DatabaseOptions } from '../../database/database.options';
-import { WORKER_ROLE } from '../../database/tenancy';
+import { connectAsWorker } from '../../database/worker-connection';
 import type { PositionedEvent } from '../subscriptions/subscription';
 import {
   DEFAULT_SUBSCRIPTION_OPTIONS,
@@ -235,24 +235,12 @@ export class LogTail implements BeforeApplicationShutdown {
   }
 
   private connection(): Promise<Client> {
-    this.client ??= (async () => {
-      const client = new Client({
-        connectionString: this.database.url,
-        connectionTimeoutMillis: this.database.connectionTimeoutMs,
-        application_name: 'todo-service-log-tail',
-        options: `-c role=${WORKER_ROLE}`,
-      });
-      // An error on the idle connection must not crash the process; the next query fails.
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-      } catch (error) {
+    this.client ??= connectAsWorker(this.database, 'todo-service-log-tail').catch(
+      (error: unknown) => {
         this.client = undefined;
-        await client.end().catch(() => undefined);
         throw error;
-      }
-      return client;
-    })();
+      },
+    );
     return this.client;
   }
 }

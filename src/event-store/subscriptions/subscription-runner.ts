@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
-import { Client } from 'pg';
 import { DATABASE_OPTIONS } from '../../database/database.options';
 import type { DatabaseOptions } from '../../database/database.options';
-import { WORKER_ROLE } from '../../database/tenancy';
+import { connectAsWorker } from '../../database/worker-connection';
 import { SubscriptionRegistry } from './subscription';
 import { DEFAULT_SUBSCRIPTION_OPTIONS, SUBSCRIPTION_OPTIONS } from './subscription-options';
 import type { SubscriptionOptions } from './subscription-options';
@@ -34,26 +33,8 @@ export class SubscriptionRunner implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
-    const connect = async () => {
-      const client = new Client({
-        connectionString: this.database.url,
-        connectionTimeoutMillis: this.database.connectionTimeoutMs,
-        application_name: 'todo-service-subscriptions',
-        // The worker role reads the log of every tenant and writes under each event's tenant.
-        options: `-c role=${WORKER_ROLE}`,
-      });
-      // The worker listens for errors once it has the client; one that arrives in between (the
-      // server shutting down as the connection opens) would otherwise crash the process. The
-      // broken client then fails the worker's next query, and the worker reconnects.
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-      } catch (error) {
-        await client.end().catch(() => undefined);
-        throw error;
-      }
-      return client;
-    };
+    // The worker role reads the log of every tenant and writes under each event's tenant.
+    const connect = () => connectAsWorker(this.database, 'todo-service-subscriptions');
     this.workers = this.registry
       .all()
       .map(
