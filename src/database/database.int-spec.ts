@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { openDatabase } from '../../test/support/database';
+import { openDatabase, testDatabaseUrl } from '../../test/support/database';
+import { PgDatabase } from './database';
 import { RUNTIME_ROLE, WORKER_ROLE } from './tenancy';
 import { runInTenantScope } from './tenant-scope';
 import type { TestDatabase } from '../../test/support/database';
@@ -139,5 +140,97 @@ describe('Database (the one pool)', () => {
     }
     await expect(database.query('SELECT 1 AS one')).resolves.toMatchObject({ rows: [{ one: 1 }] });
     expect(database.usage().waiting).toBe(0);
+  });
+});
+
+describe('Database: a statement under a tenant on one connection', () => {
+  let database: PgDatabase;
+
+  beforeAll(async () => {
+    // One connection, so that each statement meets what the one before it left behind.
+    database = PgDatabase.connect({
+      url: testDatabaseUrl(),
+      poolSize: 1,
+      connectionTimeoutMs: 10_000,
+      migrate: false,
+    });
+    await database.query('SELECT 1');
+  });
+
+  afterAll(() => database.close());
+
+  const scoped = <T>(work: () => Promise<T>) =>
+    runInTenantScope({ tenant: 't-pipe', subject: 'who' }, work);
+
+  it('rejects with the error of the statement, code kept, and the connection serves on', async () => {
+    const divide = { name: 'test_database_divide', text: 'SELECT 10 / $1::int AS q' };
+    // The first use fails after its Parse succeeded: the statement is kept and reused.
+    await expect(scoped(() => database.query(divide, [0]))).rejects.toMatchObject({
+      code: '22012',
+    });
+    await expect(scoped(() => database.query(divide, [5]))).resolves.toEqual({
+      rows: [{ q: 2 }],
+      rowCount: 1,
+    });
+    // A statement that does not parse is parsed again next time, and fails alike.
+    const broken = { name: 'test_database_broken', text: 'SELEC $1::int' };
+    for (let i = 0; i < 2; i++) {
+      await expect(scoped(() => database.query(broken, [1]))).rejects.toMatchObject({
+        code: '42601',
+      });
+    }
+    await expect(
+      scoped(() => database.query('SELECT * FROM no_such_table_at_all WHERE x = $1', [1])),
+    ).rejects.toMatchObject({ code: '42P01' });
+    await expect(
+      scoped(() => database.query("SELECT current_setting('todo.tenant') AS tenant")),
+    ).resolves.toEqual({ rows: [{ tenant: 't-pipe' }], rowCount: 1 });
+  });
+
+  it('parses and plans a named statement once per connection', async () => {
+    const name = `test_database_once_${randomUUID().replaceAll('-', '')}`;
+    const statement = {
+      name,
+      text: "SELECT $1::int AS n, current_setting('todo.subject') AS subject",
+    };
+    for (const n of [1, 2, 3]) {
+      await expect(scoped(() => database.query(statement, [n]))).resolves.toEqual({
+        rows: [{ n, subject: 'who' }],
+        rowCount: 1,
+      });
+    }
+    // Parsing it again would have failed (it exists); the connection ran it three times.
+    const prepared = await database.withConnection((connection) =>
+      connection.query<{ runs: string }>(
+        'SELECT generic_plans + custom_plans AS runs FROM pg_prepared_statements WHERE name = $1',
+        [name],
+      ),
+    );
+    expect(prepared.rows).toEqual([{ runs: '3' }]);
+  });
+
+  it('leaves no tenant to the next statement on the connection', async () => {
+    const tenant = "SELECT coalesce(current_setting('todo.tenant', true), '') AS tenant";
+    await expect(scoped(() => database.query(tenant))).resolves.toMatchObject({
+      rows: [{ tenant: 't-pipe' }],
+    });
+    const after = await database.withConnection((connection) => connection.query(tenant));
+    expect(after.rows).toEqual([{ tenant: '' }]);
+    await expect(database.query(tenant)).resolves.toMatchObject({ rows: [{ tenant: '' }] });
+    // Nor a role: a scope's role ends with its statement.
+    await runInTenantScope({ role: WORKER_ROLE, tenant: 't-pipe' }, () =>
+      database.query('SELECT 1'),
+    );
+    await expect(database.query('SELECT current_user AS role')).resolves.toMatchObject({
+      rows: [{ role: RUNTIME_ROLE }],
+    });
+  });
+
+  it('returns every row of a statement with its count, and none of an empty one', async () => {
+    const result = await scoped(() =>
+      database.query('SELECT g AS n FROM generate_series(1, $1::int) g', [4]),
+    );
+    expect(result).toEqual({ rows: [1, 2, 3, 4].map((n) => ({ n })), rowCount: 4 });
+    await expect(scoped(() => database.query(''))).resolves.toEqual({ rows: [], rowCount: 0 });
   });
 });

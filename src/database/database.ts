@@ -201,10 +201,11 @@ async function run<Row>(
 }
 
 /**
- * One statement under a tenant in one round trip: a simple query of two statements runs as one
- * implicit transaction, so the tenant set by the first holds for the second and ends with it.
- * Three round trips (BEGIN with the tenant, the statement, COMMIT) cost a hot read more than
- * planning its statement again, which the simple protocol's quoted literals require.
+ * One statement under a tenant in one round trip, with the statement's cached plan: the scope's
+ * settings and the statement go as one extended-protocol pipeline closed by a single Sync, which
+ * PostgreSQL runs as one implicit transaction, so the tenant set first holds for the statement
+ * and ends with it. (A simple query of both did the same in one round trip, but its statement had
+ * its parameters inlined as literals and was planned anew on every call.)
  */
 async function runScoped<Row>(
   client: PoolClient,
@@ -212,45 +213,195 @@ async function runScoped<Row>(
   statement: Statement,
   values: readonly unknown[],
 ): Promise<QueryResult<Row>> {
-  const text = typeof statement === 'string' ? statement : statement.text;
-  const results = (await client.query(
-    `${scopeSettings(scope).join('; ')}; ${inline(text, values)}`,
-  )) as unknown as { rows: Row[]; rowCount: number | null }[];
-  const last = results[results.length - 1];
-  if (last === undefined) throw new Error('A scoped statement returned no result.');
-  return { rows: last.rows, rowCount: last.rowCount ?? last.rows.length };
+  const steps = scopeSteps(scope);
+  const target: Step =
+    typeof statement === 'string'
+      ? { name: '', text: statement, values: values.map(prepareValue) }
+      : { name: statement.name, text: statement.text, values: values.map(prepareValue) };
+  return new Promise((resolve, reject) => {
+    void client.query(new ScopedPipeline<Row>(steps, target, resolve, reject) as never);
+  });
 }
+
+/** A statement of a pipeline, with its parameters as the driver renders them. */
+type Step = { name: string; text: string; values: unknown[] };
+
+/** The parts of the driver's connection a pipeline writes to (not in its public typings). */
+type WireConnection = {
+  parsedStatements: Record<string, string>;
+  stream: { cork?: () => void; uncork?: () => void };
+  parse(message: { name: string; text: string }): void;
+  bind(message: { statement: string; values: unknown[] }): void;
+  describe(message: { type: 'P'; name: string }): void;
+  execute(message: Record<string, never>): void;
+  sync(): void;
+  on(event: 'parseComplete', listener: () => void): void;
+  off(event: 'parseComplete', listener: () => void): void;
+};
+
+type FieldsMessage = { fields: unknown[] };
+/** The driver's result builder: it parses rows with the client's type parsers. */
+type DriverResult = {
+  rows: unknown[];
+  rowCount: number | null;
+  addFields(fields: unknown[]): void;
+  parseRow(fields: unknown[]): unknown;
+  addRow(row: unknown): void;
+  addCommandComplete(message: unknown): void;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const DriverResult = require('pg/lib/result') as new () => DriverResult;
 
 /**
- * A parameter as a quoted literal. Quoted literals are untyped, as parameters are, so
- * PostgreSQL infers the same types for them; values are rendered as the driver renders
- * parameters.
+ * A "submittable" for the driver's `client.query`: it writes the scope's statements and then the
+ * caller's, each by name where it has one so that each connection parses and plans it once, and
+ * answers with the caller's statement's rows alone.
  */
-// Statement texts split at their parameters ($1 → index 0), once per text: scanning the whole
-// text for them on every statement was a visible share of a read's own work. The texts are the
-// modules' constants; the bound only keeps a caller that builds texts from growing the map.
-const MAX_TEMPLATES = 1000;
-const templates = new Map<string, readonly (string | number)[]>();
+class ScopedPipeline<Row> {
+  /** The client gives it its type parsers before submitting (as it does its own queries). */
+  readonly _result = new DriverResult();
+  /** Statements of the scope still to answer; responses before the caller's belong to them. */
+  private pending: number;
+  /** Named statements parsed by this pipeline, in order, till their ParseComplete arrives. */
+  private readonly parsing: Step[] = [];
+  private connection: WireConnection | undefined;
+  private rowError: unknown;
 
-function inline(text: string, values: readonly unknown[]): string {
-  let parts = templates.get(text);
-  if (parts === undefined) {
-    parts = text.split(/\$(\d+)/).map((part, i) => (i % 2 === 1 ? Number(part) - 1 : part));
-    if (templates.size >= MAX_TEMPLATES) templates.clear();
-    templates.set(text, parts);
+  constructor(
+    private readonly steps: readonly Step[],
+    private readonly target: Step,
+    private readonly resolve: (result: QueryResult<Row>) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.pending = steps.length;
   }
-  let inlined = '';
-  for (const part of parts) inlined += typeof part === 'number' ? literal(values[part]) : part;
-  return inlined;
+
+  submit(connection: WireConnection): Error | null {
+    for (const step of [...this.steps, this.target]) {
+      const parsed = step.name === '' ? undefined : connection.parsedStatements[step.name];
+      if (parsed !== undefined && parsed !== step.text) {
+        return new Error(`Prepared statements must be unique - '${step.name}' names two texts`);
+      }
+    }
+    this.connection = connection;
+    connection.stream.cork?.();
+    try {
+      for (const step of this.steps) this.write(connection, step, false);
+      this.write(connection, this.target, true);
+      connection.sync();
+    } finally {
+      connection.stream.uncork?.();
+    }
+    if (this.parsing.length > 0) connection.on('parseComplete', this.onParseComplete);
+    return null;
+  }
+
+  handleRowDescription(message: FieldsMessage): void {
+    if (this.pending === 0) this._result.addFields(message.fields);
+  }
+
+  handleDataRow(message: FieldsMessage): void {
+    if (this.pending > 0 || this.rowError !== undefined) return;
+    try {
+      this._result.addRow(this._result.parseRow(message.fields));
+    } catch (error) {
+      this.rowError = error;
+    }
+  }
+
+  handleCommandComplete(message: unknown): void {
+    if (this.pending > 0) this.pending--;
+    else this._result.addCommandComplete(message);
+  }
+
+  handleEmptyQuery(): void {
+    // An empty statement has no rows and no command; the result stays empty.
+  }
+
+  handlePortalSuspended(): void {
+    // Never suspended: every Execute asks for all rows.
+  }
+
+  handleCopyInResponse(): void {
+    // Not a COPY path; the server ends the statement with an error, which rejects it.
+  }
+
+  handleCopyData(): void {
+    // As above.
+  }
+
+  /**
+   * The first error of any statement: PostgreSQL skips the rest of the pipeline up to the Sync.
+   * The client calls this once and then leaves the pipeline (its ReadyForQuery goes to no one).
+   */
+  handleError(error: unknown): void {
+    this.stopListening();
+    this.reject(error);
+  }
+
+  handleReadyForQuery(): void {
+    this.stopListening();
+    if (this.rowError !== undefined) {
+      this.reject(this.rowError);
+      return;
+    }
+    const rows = this._result.rows as Row[];
+    this.resolve({ rows, rowCount: this._result.rowCount ?? rows.length });
+  }
+
+  private write(connection: WireConnection, step: Step, describe: boolean): void {
+    if (step.name === '' || connection.parsedStatements[step.name] === undefined) {
+      connection.parse({ name: step.name, text: step.text });
+      if (step.name !== '') this.parsing.push(step);
+    }
+    connection.bind({ statement: step.name, values: step.values });
+    if (describe) connection.describe({ type: 'P', name: '' });
+    connection.execute({});
+  }
+
+  /**
+   * A named statement stays on the connection once its Parse succeeded, even if a later
+   * statement of the pipeline fails (prepared statements outlive transactions), so it is
+   * recorded then; one whose Parse failed is not, and is parsed again next time.
+   */
+  private readonly onParseComplete = (): void => {
+    const step = this.parsing.shift();
+    if (step !== undefined && this.connection !== undefined) {
+      this.connection.parsedStatements[step.name] = step.text;
+    }
+  };
+
+  private stopListening(): void {
+    this.connection?.off('parseComplete', this.onParseComplete);
+  }
 }
 
-function literal(value: unknown): string {
-  const prepared: unknown = prepareValue(value);
-  if (prepared === null || prepared === undefined) return 'NULL';
-  if (Buffer.isBuffer(prepared)) return `'\\x${prepared.toString('hex')}'`;
-  if (typeof prepared !== 'string') throw new TypeError('A parameter the driver cannot render.');
-  return escapeLiteral(prepared);
+/** The scope's statements for the pipeline, by name, so that each connection plans them once. */
+function scopeSteps(scope: TenantScope): Step[] {
+  const steps: Step[] = [];
+  if (scope.role !== undefined) {
+    // Named by the caller's code, never by input; checked all the same, as it is not quoted.
+    if (scope.role !== RUNTIME_ROLE && scope.role !== WORKER_ROLE) {
+      throw new Error(`Not a role of the service: ${String(scope.role)}`);
+    }
+    steps.push({
+      name: `todo_scope_role_${scope.role}`,
+      text: `SET LOCAL ROLE ${scope.role}`,
+      values: [],
+    });
+  }
+  if (scope.tenant !== undefined) {
+    steps.push({ ...TENANT_STATEMENT, values: [scope.tenant, scope.subject ?? ''] });
+  }
+  return steps;
 }
+
+const TENANT_STATEMENT = {
+  name: 'todo_scope_tenant',
+  text:
+    `SELECT set_config('${TENANT_SETTING}', $1, true), ` +
+    `set_config('${SUBJECT_SETTING}', $2, true)`,
+};
 
 async function inTransaction<T>(
   client: PoolClient,
@@ -278,8 +429,8 @@ async function inTransaction<T>(
 
 /**
  * The statements that give a transaction the scope's role, tenant and subject, for that
- * transaction only; sent with BEGIN or the scoped statement itself (one round trip: a simple
- * query of several statements, so the values are quoted literals rather than parameters).
+ * transaction only; sent with BEGIN as one simple query, so the values are quoted literals (a
+ * single scoped statement takes them as parameters instead, see `scopeSteps`).
  */
 function scopeSettings(scope: TenantScope): string[] {
   const settings: string[] = [];
