@@ -30,9 +30,11 @@ export type EventLogQuery = {
   acrossTenants?: boolean;
 };
 
-// The place in the log's order of the event at position $1 (nothing when there is none), or
-// the start of the log for 0.
-const START = `WITH start AS (
+/**
+ * A `start` table holding the place in the log's order of the event at position $1 (no row when
+ * there is none), or the start of the log for 0: where a reader that was given $1 stands.
+ */
+export const READER_START = `WITH start AS (
     SELECT transaction_id, global_position FROM events
     WHERE global_position = $1::bigint AND $1::bigint > 0
     UNION ALL
@@ -46,7 +48,7 @@ const START = `WITH start AS (
 const READ: NamedStatement = {
   name: 'event_log_read_after',
   text: `
-  ${START}
+  ${READER_START}
   SELECT true AS found, e.* FROM start
   LEFT JOIN LATERAL (
     SELECT ${EVENT_COLUMNS} FROM events
@@ -77,7 +79,7 @@ const HEAD: NamedStatement = {
 const LAG: NamedStatement = {
   name: 'event_log_lag_after',
   text: `
-  ${START}
+  ${READER_START}
   SELECT count(e.created_at)::int AS behind, min(e.created_at) AS oldest FROM start
   LEFT JOIN LATERAL (
     SELECT created_at FROM events

@@ -14,6 +14,7 @@ import {
   ProjectionNotRebuildableError,
   ProjectionRebuildInProgressError,
 } from './projection.errors';
+import { READER_START } from '../core/event-log';
 import { LogReaderRegistry } from './log-reader-registry';
 import { SubscriptionRegistry } from '../subscriptions/subscription';
 import type { PositionedEvent } from '../subscriptions/subscription';
@@ -177,13 +178,10 @@ export class ProjectionAdmin {
         if (reader.tenant !== undefined && reader.tenant !== tenant) continue;
         const [row] = (
           await transaction.query<TenantLagRow>(
-            `WITH place AS (
-               SELECT transaction_id, global_position FROM events
-               WHERE global_position = $1::bigint AND $1::bigint > 0
-               UNION ALL SELECT '0'::xid8, 0 WHERE $1::bigint = 0)
-             SELECT ${TENANT_LAG} FROM place
+            `${READER_START}
+             SELECT ${TENANT_LAG} FROM start
              LEFT JOIN events e ON e.tenant_id = $2
-               AND (e.transaction_id, e.global_position) > (place.transaction_id, place.global_position)`,
+               AND (e.transaction_id, e.global_position) > (start.transaction_id, start.global_position)`,
             [reader.checkpoint, tenant],
           )
         ).rows;
@@ -260,9 +258,7 @@ export class ProjectionAdmin {
     for (const reader of await this.readers.all()) {
       const [row] = (
         await database.query<{ lag: string }>(
-          `WITH start AS (
-             SELECT transaction_id, global_position FROM events WHERE global_position = $1
-             UNION ALL SELECT '0'::xid8, 0 WHERE $1 = 0)
+          `${READER_START}
            SELECT count(e.global_position) AS lag FROM start
            LEFT JOIN events e
              ON (e.transaction_id, e.global_position) > (start.transaction_id, start.global_position)`,
