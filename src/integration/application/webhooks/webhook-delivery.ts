@@ -42,7 +42,7 @@ export class WebhookDelivery {
     return recorded;
   }
 
-  /** Sends the event; the attempt is for the caller to record (`WebhookStore.recordDeliveries`). */
+  /** Sends the event; the attempt is for the caller to record (`WebhookStore.settle`). */
   async attempt(
     endpoint: WebhookEndpoint,
     event: PositionedEvent,

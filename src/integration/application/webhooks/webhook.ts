@@ -143,12 +143,18 @@ export abstract class WebhookStore {
   ): Promise<WebhookEndpoint[]>;
   // The dispatcher's calls on one endpoint name its tenant: they run under it, and see and
   // change no other tenant's rows.
-  /** Moves the endpoint's place on (it got or skipped the event) and forgets its failures. */
-  abstract advance(
+  /**
+   * Records a batch's attempts (in the order given) and, with `reached`, moves the endpoint's
+   * place there (it got or skipped every event up to it) and forgets its failures, all at once.
+   * `false` when the place did not move: no `reached`, or the endpoint was deleted or leased to
+   * another owner meanwhile (its attempts are recorded all the same).
+   */
+  abstract settle(
     tenant: string,
     id: string,
     owner: string,
-    position: number,
+    attempts: readonly NewDelivery[],
+    reached: number | undefined,
     leaseMs: number,
   ): Promise<boolean>;
   /** Records a failed attempt: retry at `retryAt`, or disable with `disabledReason`. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../../../database/database';
+import type { NamedStatement, Statement } from '../../../database/database';
 import { WORKER_ROLE } from '../../../database/tenancy';
 import { runInTenantScope } from '../../../database/tenant-scope';
 import type { TenantScope } from '../../../database/tenant-scope';
@@ -52,6 +53,37 @@ const WEBHOOK_COLUMNS = `id, tenant_id, url, description, event_types, secret,
 const DELIVERY_COLUMNS = `id, event_id, event_position, event_type, attempt, redelivery, outcome,
   status_code, duration_ms, error, attempted_at`;
 
+// Attempts from one array per column ($1..$12, see `deliveryColumns`), inserted in the order
+// given, so that their `seq` (the order GET …/deliveries lists them in) is the order they
+// happened in.
+const INSERT_DELIVERIES = `INSERT INTO integration_webhook_deliveries
+    (id, webhook_id, tenant_id, event_id, event_position, event_type, attempt, redelivery,
+     outcome, status_code, duration_ms, error)
+  SELECT id, webhook_id, tenant_id, event_id, event_position, event_type, attempt, redelivery,
+         outcome, status_code, duration_ms, error
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::bigint[],
+    $6::text[], $7::int[], $8::boolean[], $9::text[], $10::int[], $11::int[], $12::text[])
+    WITH ORDINALITY AS d(id, webhook_id, tenant_id, event_id, event_position, event_type, attempt,
+      redelivery, outcome, status_code, duration_ms, error, ord)
+  ORDER BY ord`;
+
+const RECORD: NamedStatement = {
+  name: 'webhook_record_deliveries',
+  text: `${INSERT_DELIVERIES} RETURNING ${DELIVERY_COLUMNS}`,
+};
+
+// A batch's attempts and the endpoint's new place in one statement (one round trip, one
+// transaction): the insert runs whether or not the place moves, as a data-modifying WITH
+// always does. $13 endpoint, $14 owner, $15 the place reached (null: it stays), $16 lease ms.
+const SETTLE: NamedStatement = {
+  name: 'webhook_settle',
+  text: `WITH recorded AS (${INSERT_DELIVERIES})
+  UPDATE integration_webhooks SET position = $15::bigint, attempts = 0, failing_since = NULL,
+    next_attempt_at = NULL,
+    lease_until = now() + make_interval(secs => $16::double precision / 1000)
+  WHERE id = $13::uuid AND lease_owner = $14::uuid AND $15::bigint IS NOT NULL`,
+};
+
 /** Webhook endpoints and attempts in PostgreSQL, every query scoped to its tenant. */
 @Injectable()
 export class PostgresWebhookStore extends WebhookStore {
@@ -65,7 +97,11 @@ export class PostgresWebhookStore extends WebhookStore {
    * tenant for the two functions that schedule across tenants (see the migration
    * `WebhookWorkerPerTenant`), which is all the worker may do with another tenant's endpoints.
    */
-  private asWorker<Row>(tenant: string | undefined, statement: string, values: readonly unknown[]) {
+  private asWorker<Row>(
+    tenant: string | undefined,
+    statement: Statement,
+    values: readonly unknown[],
+  ) {
     // One round trip: the role and the tenant travel with the statement.
     const scope: TenantScope =
       tenant === undefined ? { role: WORKER_ROLE } : { role: WORKER_ROLE, tenant };
@@ -207,35 +243,7 @@ export class PostgresWebhookStore extends WebhookStore {
     tenant: string,
     deliveries: readonly NewDelivery[],
   ): Promise<DeliveryView[]> {
-    const column = <K extends keyof NewDelivery>(key: K) => deliveries.map((d) => d[key]);
-    const { rows } = await this.asWorker<DeliveryRow>(
-      tenant,
-      `INSERT INTO integration_webhook_deliveries
-         (id, webhook_id, tenant_id, event_id, event_position, event_type, attempt, redelivery,
-          outcome, status_code, duration_ms, error)
-       SELECT id, webhook_id, tenant_id, event_id, event_position, event_type, attempt, redelivery,
-              outcome, status_code, duration_ms, error
-       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::bigint[],
-         $6::text[], $7::int[], $8::boolean[], $9::text[], $10::int[], $11::int[], $12::text[])
-         WITH ORDINALITY AS d(id, webhook_id, tenant_id, event_id, event_position, event_type, attempt,
-           redelivery, outcome, status_code, duration_ms, error, ord)
-       ORDER BY ord
-       RETURNING ${DELIVERY_COLUMNS}`,
-      [
-        column('id'),
-        column('webhookId'),
-        column('tenant'),
-        column('eventId'),
-        column('eventPosition'),
-        column('eventType'),
-        column('attempt'),
-        column('redelivery'),
-        column('outcome'),
-        column('statusCode'),
-        column('durationMs'),
-        column('error'),
-      ],
-    );
+    const { rows } = await this.asWorker<DeliveryRow>(tenant, RECORD, deliveryColumns(deliveries));
     return rows.map(deliveryOf);
   }
 
@@ -265,21 +273,21 @@ export class PostgresWebhookStore extends WebhookStore {
     return endpoints;
   }
 
-  async advance(
+  async settle(
     tenant: string,
     id: string,
     owner: string,
-    position: number,
+    attempts: readonly NewDelivery[],
+    reached: number | undefined,
     leaseMs: number,
   ): Promise<boolean> {
-    const { rowCount } = await this.asWorker(
-      tenant,
-      `UPDATE integration_webhooks SET position = $3, attempts = 0, failing_since = NULL,
-         next_attempt_at = NULL,
-         lease_until = now() + make_interval(secs => $4::double precision / 1000)
-       WHERE id = $1 AND lease_owner = $2`,
-      [id, owner, position, leaseMs],
-    );
+    const { rowCount } = await this.asWorker(tenant, SETTLE, [
+      ...deliveryColumns(attempts),
+      id,
+      owner,
+      reached ?? null,
+      leaseMs,
+    ]);
     return rowCount > 0;
   }
 
@@ -342,6 +350,25 @@ export class PostgresWebhookStore extends WebhookStore {
       [id, owner],
     );
   }
+}
+
+/** The attempts as one array per column, the parameters $1..$12 of `INSERT_DELIVERIES`. */
+function deliveryColumns(deliveries: readonly NewDelivery[]): unknown[][] {
+  const column = <K extends keyof NewDelivery>(key: K) => deliveries.map((d) => d[key]);
+  return [
+    column('id'),
+    column('webhookId'),
+    column('tenant'),
+    column('eventId'),
+    column('eventPosition'),
+    column('eventType'),
+    column('attempt'),
+    column('redelivery'),
+    column('outcome'),
+    column('statusCode'),
+    column('durationMs'),
+    column('error'),
+  ];
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -122,8 +122,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           return;
         }
         if (events.length === 0) return;
-        // Attempts are recorded and the place moved once per batch: a crash re-sends at most
-        // the batch's delivered events, which at-least-once allows.
+        // Attempts are recorded and the place moved once per batch, in one statement: a crash
+        // re-sends at most the batch's delivered events, which at-least-once allows.
         const attempts: NewDelivery[] = [];
         let reached: number | undefined;
         let failure: NewDelivery | undefined;
@@ -141,16 +141,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
           }
           reached = event.globalPosition;
         }
-        await this.store.recordDeliveries(attempts);
-        if (reached !== undefined) {
-          const moved = await this.store.advance(
+        if (attempts.length > 0 || reached !== undefined) {
+          const moved = await this.store.settle(
             endpoint.tenant,
             endpoint.id,
             this.owner,
+            attempts,
             reached,
             this.leaseMs,
           );
-          if (!moved) return; // deleted, or the lease went to another instance
+          // Not moved though it should have: deleted, or the lease went to another instance.
+          if (reached !== undefined && !moved) return;
+        }
+        if (reached !== undefined) {
           endpoint = { ...endpoint, position: reached, attempts: 0, failingSince: null };
         }
         if (failure) {
