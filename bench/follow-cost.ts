@@ -216,7 +216,13 @@ async function main(): Promise<void> {
       await admin.query(`CREATE DATABASE ${name}`);
       const url = new URL(server);
       url.pathname = `/${name}`;
-      const common = { DATABASE_URL: url.toString(), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0' };
+      // NATS_URL empty: the service alone must not publish even when the caller exported it.
+      const common = {
+        DATABASE_URL: url.toString(),
+        LOG_LEVEL: 'info',
+        RATE_LIMIT_MAX: '0',
+        NATS_URL: '',
+      };
       const env = follow
         ? {
             ...common,
