@@ -19,4 +19,4 @@ COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000
 # The flags are those of `npm run start:prod` (see bench/RESULTS.md for why).
-CMD ["node", "--max-semi-space-size=8", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--no-memory-reducer", "dist/main.js"]

@@ -9,8 +9,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
+import { ROOT, productionNodeFlags } from './harness';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const MAIN = path.join(ROOT, 'dist', 'main.js');
 
 export type Service = { child: ChildProcess; base: string };
@@ -18,7 +18,7 @@ export type Service = { child: ChildProcess; base: string };
 export function start(env: NodeJS.ProcessEnv): Promise<Service> {
   // SERVICE_NODE_ARGS: more options for the service's node (`--cpu-prof` to profile it).
   const extra = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', ...extra, MAIN], {
+  const child = spawn(process.execPath, [...productionNodeFlags(ROOT), ...extra, MAIN], {
     env: {
       ...process.env,
       PORT: '0',
