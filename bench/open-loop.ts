@@ -39,6 +39,8 @@ export type OpenLoopResult = {
   /** This process's own event-loop delay p99 and max: a late client delays its sends. */
   clientLoopDelayP99Ms: number;
   clientLoopDelayMaxMs: number;
+  /** p99 of the requests scheduled in each second of the run: where in the run the tail is. */
+  p99BySecondMs: number[];
 };
 
 export type OpenLoopOptions = {
@@ -148,5 +150,12 @@ export async function openLoop(
     timeouts,
     clientLoopDelayP99Ms: clientDelay.percentile(99) / 1e6,
     clientLoopDelayMaxMs: clientDelay.max / 1e6,
+    p99BySecondMs: Array.from({ length: Math.ceil(total / ratePerS) }, (_, second) =>
+      tail(
+        Array.from(
+          latencies.subarray(Math.ceil(second * ratePerS), Math.ceil((second + 1) * ratePerS)),
+        ),
+      ),
+    ).map((t) => t.p99),
   };
 }

@@ -9,12 +9,13 @@
  * complete, get and list at fixed offered rates, 25/50/75 % of the service's closed-loop maximum,
  * each after pgbench `-R` at the same rate, with the service's event-loop delay during each run.
  * Then idle-then-cold (a write burst, 35 s idle, get by id open-loop twice: the first burst after
- * the idle spell against the next), and the long-stream scenarios: command latency and
+ * the idle spell against the next; then the same pattern with pgbench alone), and the long-stream scenarios: command latency and
  * `?version=` reads on a 10,000-event todo against a new one. Results:
  * bench/results/latest.{json,md,svg}.
  *
  * `--only long-stream` runs just the long-stream scenarios (a minute or two), `--only
- * idle-then-cold` just that one; both print their figures without writing the report.
+ * idle-then-cold` just that one; both print their figures without writing the report. `--idle S`
+ * sets the idle spell (35 s).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,6 +92,11 @@ function parseOptions(args: string[]): Options {
     throw new Error(`--only takes 'long-stream' or 'idle-then-cold', not ${String(only)}`);
   }
   const parts: Pick<Options, 'only'> = only === undefined ? {} : { only };
+  // `--idle S`: the idle spell of idle-then-cold; `--idle 0` tells what the write burst alone
+  // leaves behind for the first reads after it.
+  const idleAt = args.indexOf('--idle');
+  const idle = idleAt >= 0 ? Number(args[idleAt + 1]) : 35;
+  if (!Number.isInteger(idle) || idle < 0) throw new Error('--idle takes whole seconds');
   return quick
     ? {
         quick,
@@ -105,7 +111,7 @@ function parseOptions(args: string[]): Options {
         openLoopS: 2,
         openLoopFractions: [0.25, 0.5, 0.75],
         coldWriteS: 5,
-        coldIdleS: 35,
+        coldIdleS: idle,
         coldBurstS: 8,
       }
     : {
@@ -121,7 +127,7 @@ function parseOptions(args: string[]): Options {
         openLoopS: 15,
         openLoopFractions: [0.25, 0.5, 0.75],
         coldWriteS: 15,
-        coldIdleS: 35,
+        coldIdleS: idle,
         coldBurstS: 8,
       };
 }
@@ -282,6 +288,7 @@ async function main(): Promise<void> {
         getHttp,
         max.throughput,
         options,
+        { pool },
       );
       log('Only the idle-then-cold scenario ran: no report written.');
       return;
@@ -482,6 +489,7 @@ async function main(): Promise<void> {
       getHttp,
       results.find((r) => r.scenario === 'get by id' && r.concurrency === 32)?.serviceRps,
       options,
+      { pool },
     );
     if (completeNext > 2 * pool + 1) {
       log(
@@ -683,6 +691,8 @@ const LOOP_DELAY = 'nodejs_eventloop_delay_seconds';
 /** One open-loop burst of gets, with what the service's own metrics saw during it. */
 type Burst = OpenLoopResult & {
   loopDelayP99Ms: number;
+  /** The service's own p99 of these requests (http_request_duration_seconds), from arrival to answer. */
+  serverP99Ms: number;
   /** Connections the pool had to open for the burst, and the p99 of all waits for one. */
   connectionsOpened: number;
   poolWaitP99Ms: number;
@@ -700,6 +710,12 @@ type IdleThenCold = {
   idlePg: PgActivity;
   cold: Burst;
   warm: Burst;
+  /**
+   * The same pattern with nothing of ours in it: pgbench's creates, the same idle spell, then its
+   * gets by id at the same rate (`-R`), twice. If pgbench's first burst is slow too, what is cold
+   * is PostgreSQL or the machine, not the service.
+   */
+  baseline: { cold: Tail; warm: Tail };
 };
 
 /**
@@ -723,12 +739,18 @@ async function measureIdleThenCold(
   get: HttpScenario,
   getMax: number | undefined,
   options: Options,
+  getVariables: Record<string, string | number>,
 ): Promise<IdleThenCold | undefined> {
   if (!(getMax !== undefined && getMax > 0)) {
     log('idle then cold: no closed-loop maximum of get by id; skipped.');
     return undefined;
   }
   const rate = Math.max(1, Math.round(getMax / 2));
+  // The open-loop client's requests and a scrape of /metrics first, as the warm burst will have
+  // had them: otherwise the cold burst also pays for compiling what they reach and the load
+  // generator's requests did not (a first time, not an idle spell).
+  await openLoop(baseUrl, () => ({ method: get.method, path: get.path() }), rate, 2);
+  await scrapeMetrics(baseUrl);
   await http(baseUrl, write, 32, options.coldWriteS);
   const idleWatch = await watchPgActivity(dbUrl);
   await new Promise((resolve) => setTimeout(resolve, options.coldIdleS * 1000));
@@ -770,6 +792,12 @@ async function measureIdleThenCold(
             prometheusBuckets(after, LOOP_DELAY),
             0.99,
           ) * 1000,
+        serverP99Ms:
+          histogramQuantile(
+            prometheusBuckets(before, REQUEST_DURATION, 'route="/todos/:id"'),
+            prometheusBuckets(after, REQUEST_DURATION, 'route="/todos/:id"'),
+            0.99,
+          ) * 1000,
         connectionsOpened: opened(after) - opened(before),
         poolWaitP99Ms: histogramQuantile(waits(before), waits(after), 0.99) * 1000,
         pg,
@@ -779,6 +807,11 @@ async function measureIdleThenCold(
   };
   const [cold, afterCold] = await burst(afterIdle);
   const [warm] = await burst(afterCold);
+  pgbench(dbUrl, 'create.sql', 32, options.coldWriteS, {});
+  await new Promise((resolve) => setTimeout(resolve, options.coldIdleS * 1000));
+  const pgBurst = () =>
+    pgbench(dbUrl, 'getbyid.sql', 32, options.coldBurstS, getVariables, rate).latencyMs;
+  const baseline = { cold: pgBurst(), warm: pgBurst() };
   const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
   log(`idle then cold, idle spell: PostgreSQL ${describePg(idlePg)}`);
   for (const [label, b] of [
@@ -787,10 +820,18 @@ async function measureIdleThenCold(
   ] as const) {
     log(
       `idle then cold, ${label} burst: get by id ${rate}/s for ${options.coldBurstS} s  p50 ${ms(b.latencyMs.p50)} ` +
-        `p99 ${ms(b.latencyMs.p99)} p99.9 ${ms(b.latencyMs.p999)} ms, loop delay p99 ${ms(b.loopDelayP99Ms)} ms, ` +
+        `p99 ${ms(b.latencyMs.p99)} p99.9 ${ms(b.latencyMs.p999)} ms, in the service p99 ${ms(b.serverP99Ms)} ms, ` +
+        `loop delay p99 ${ms(b.loopDelayP99Ms)} ms (client's ${ms(b.clientLoopDelayP99Ms)}, max ${ms(b.clientLoopDelayMaxMs)} ms), ` +
         `${b.connectionsOpened} connections opened, pool wait p99 ${ms(b.poolWaitP99Ms)} ms` +
         (b.failures || b.timeouts ? `  (${b.failures} failed, ${b.timeouts} unanswered)` : '') +
-        `; PostgreSQL ${describePg(b.pg)}`,
+        `; PostgreSQL ${describePg(b.pg)}; p99 by second ${b.p99BySecondMs.map(ms).join(' ')} ms`,
+    );
+  }
+  for (const label of ['cold', 'warm'] as const) {
+    const b = baseline[label];
+    log(
+      `idle then cold, pgbench ${label} burst: getbyid -R ${rate} for ${options.coldBurstS} s  p50 ${ms(b.p50)} ` +
+        `p99 ${ms(b.p99)} p99.9 ${ms(b.p999)} ms`,
     );
   }
   return {
@@ -801,8 +842,12 @@ async function measureIdleThenCold(
     idlePg,
     cold,
     warm,
+    baseline,
   };
 }
+
+/** The service's own request durations on /metrics. */
+const REQUEST_DURATION = 'http_request_duration_seconds';
 
 /** The service's pool-wait histogram on /metrics. */
 const POOL_WAIT = 'db_pool_wait_seconds';
@@ -1134,6 +1179,16 @@ function idleThenColdSection(report: Report): string[] {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     row('cold (after idle)', c.cold),
     row('warm', c.warm),
+    '',
+    'The same with pgbench alone (its creates, the same idle spell, then `getbyid.sql -R` at the same rate twice), ' +
+      'so that a slow first burst of its own points at PostgreSQL or the machine rather than the service:',
+    '',
+    '| pgbench burst | p50 ms | p99 ms | p99.9 ms | max ms |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...(['cold', 'warm'] as const).map(
+      (label) =>
+        `| ${label} | ${fmt(c.baseline[label].p50, 2)} | ${fmt(c.baseline[label].p99, 2)} | ${fmt(c.baseline[label].p999, 2)} | ${fmt(c.baseline[label].max, 2)} |`,
+    ),
     '',
   ];
 }
