@@ -1,5 +1,5 @@
 /**
- * `tsc -p bench/tsconfig.json && node dist-bench/bench/webhook-cost.js [<checkout> ...]`: CPU time
+ * `npm run bench:webhook-cost -- [<checkout> ...]`: CPU time
  * of this process per webhook delivery (the CloudEvent body, the signature, the HTTP request and
  * its answer, as `WebhookDelivery.attempt` makes them) for this build and for the `dist/` build of
  * each checkout named, in interleaved rounds so that a change of machine load falls on all alike.
