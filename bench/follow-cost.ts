@@ -14,12 +14,13 @@
  * nats://127.0.0.1:4222); writes bench/results/follow-cost.{json,md}.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { connect } from '@nats-io/transport-node';
 import { Client } from 'pg';
 import { caughtUp, followers, start, stop } from './followers';
+import { cpuOf, serverCpu } from './proc-cpu';
 import type { Service } from './followers';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -27,35 +28,6 @@ const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const WRITES = Number(process.env.FOLLOW_WRITES ?? 3000);
 const WARM_UP = Number(process.env.FOLLOW_WARM_UP ?? 300);
 const IDLE_SECONDS = Number(process.env.FOLLOW_IDLE_SECONDS ?? 5);
-const TICK_MS = 10; // USER_HZ is 100 on Linux
-
-/** CPU time (user + system, ms) of a process, and of its children that have exited. */
-function cpuOf(pid: number): { own: number; reaped: number; parent: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const at = (n: number) => Number(fields[n - 3]);
-  return {
-    own: (at(14) + at(15)) * TICK_MS,
-    reaped: (at(16) + at(17)) * TICK_MS,
-    parent: at(4),
-  };
-}
-
-/** CPU time of the whole PostgreSQL server: every process of it, and those that have exited. */
-function serverCpu(postmaster: number): number {
-  let total = cpuOf(postmaster).own + cpuOf(postmaster).reaped;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cpu = cpuOf(Number(entry));
-      if (cpu.parent === postmaster) total += cpu.own;
-    } catch {
-      // exited while listed: its time is in the postmaster's `reaped` from now on
-    }
-  }
-  return total;
-}
-
 type Statements = Map<string, { calls: number; ms: number }>;
 
 async function statements(admin: Client, database: string): Promise<Statements | undefined> {

@@ -21,6 +21,7 @@ import { tail } from './stats';
 import type { Tail } from './stats';
 import { caughtUp, followers, start, stop } from './followers';
 import type { Service } from './followers';
+import { cpuOf, cpuOfNamed, serverCpu } from './proc-cpu';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -28,7 +29,26 @@ const RATE = Number(process.env.BENCH_RATE ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = 16;
 
-async function throughput(service: Service): Promise<number> {
+/** Where the machine's CPU went during a throughput run, in ms per create. */
+type CpuPerWrite = { service: number; postgres: number; nats: number; bench: number };
+
+type Throughput = { rate: number; cpu: CpuPerWrite };
+
+/**
+ * Creates at full speed; and the CPU time each part took meanwhile: the service, the PostgreSQL
+ * server, nats-server, and this process (the load generator and, when followed, the receivers).
+ * On two shared cores this says which part of a lower rate is the followers' consumers rather
+ * than the service.
+ */
+async function throughput(service: Service, postmaster: number): Promise<Throughput> {
+  const pid = service.child.pid ?? Number.NaN;
+  const sample = () => ({
+    service: cpuOf(pid).own,
+    postgres: serverCpu(postmaster),
+    nats: cpuOfNamed('nats-server'),
+    bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+  });
+  const before = sample();
   const result = await autocannon({
     url: `${service.base}/todos`,
     method: 'POST',
@@ -40,7 +60,18 @@ async function throughput(service: Service): Promise<number> {
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${result.non2xx} non-2xx and ${result.errors} errors`);
   }
-  return result.requests.average;
+  const after = sample();
+  const writes = result['2xx'];
+  const per = (key: keyof CpuPerWrite) => (after[key] - before[key]) / writes;
+  return {
+    rate: result.requests.average,
+    cpu: {
+      service: per('service'),
+      postgres: per('postgres'),
+      nats: per('nats'),
+      bench: per('bench'),
+    },
+  };
 }
 
 /** Creates todos at `RATE` per second for `SECONDS`; when each create answered. */
@@ -74,12 +105,20 @@ async function main(): Promise<void> {
   const name = `bench_integration_${Date.now()}`;
   const client = new Client({ connectionString: admin });
   await client.connect();
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const postmaster = cpuOf(rows[0]?.pid ?? 0).parent;
   await client.query(`CREATE DATABASE ${name}`);
   const url = new URL(admin);
   url.pathname = `/${name}`;
   const suffix = randomUUID().slice(0, 8);
   const prefix = `bench_${suffix}`;
-  const common = { DATABASE_URL: url.toString(), LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0' };
+  // NATS_URL empty: the service alone must not publish even when the caller exported it.
+  const common = {
+    DATABASE_URL: url.toString(),
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_MAX: '0',
+    NATS_URL: '',
+  };
   const integration = {
     ...common,
     NATS_URL,
@@ -89,16 +128,16 @@ async function main(): Promise<void> {
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     WEBHOOK_POLL_MS: process.env.WEBHOOK_POLL_MS ?? '100',
   };
-  const rounds: { without: number; with: number }[] = [];
+  const rounds: { without: Throughput; with: Throughput }[] = [];
   let latency: Record<'sse' | 'webhook' | 'nats', Tail & { received: number }> | undefined;
   try {
     for (let round = 0; round < 2; round++) {
       const plain = await start(common);
-      const without = await throughput(plain);
+      const without = await throughput(plain, postmaster);
       await stop(plain);
       const full = await start(integration);
       const followed = await followers(full, prefix, NATS_URL);
-      const withAll = await throughput(full);
+      const withAll = await throughput(full, postmaster);
       if (round === 1) {
         // The throughput run left a backlog: measure latency only once every reader caught up.
         await caughtUp(full);
@@ -121,7 +160,7 @@ async function main(): Promise<void> {
       await stop(full);
       rounds.push({ without, with: withAll });
       console.log(
-        `round ${round + 1}: ${without.toFixed(0)} creates/s alone, ${withAll.toFixed(0)} with all three`,
+        `round ${round + 1}: ${without.rate.toFixed(0)} creates/s alone, ${withAll.rate.toFixed(0)} with all three`,
       );
     }
   } finally {
@@ -132,7 +171,10 @@ async function main(): Promise<void> {
     await (await jetstreamManager(nats)).streams.delete(`BENCH_${suffix}`).catch(() => undefined);
     await nats.close();
   }
-  const ratio = rounds.reduce((sum, r) => sum + r.with / r.without, 0) / rounds.length;
+  const ratio = rounds.reduce((sum, r) => sum + r.with.rate / r.without.rate, 0) / rounds.length;
+  const ms = (n: number) => n.toFixed(2);
+  const cpuRow = (label: string, c: CpuPerWrite) =>
+    `| ${label} | ${ms(c.service)} | ${ms(c.postgres)} | ${ms(c.nats)} | ${ms(c.bench)} | ${ms(c.service + c.postgres + c.nats + c.bench)} |`;
   const lines = [
     '# Integration benchmark',
     '',
@@ -143,10 +185,20 @@ async function main(): Promise<void> {
     '| --- | --- | --- | --- |',
     ...rounds.map(
       (r, i) =>
-        `| ${i + 1} | ${r.without.toFixed(0)} | ${r.with.toFixed(0)} | ${(r.with / r.without).toFixed(2)} |`,
+        `| ${i + 1} | ${r.without.rate.toFixed(0)} | ${r.with.rate.toFixed(0)} | ${(r.with.rate / r.without.rate).toFixed(2)} |`,
     ),
     '',
     `Mean ratio: ${ratio.toFixed(2)} (goal: at least 0.90).`,
+    '',
+    'CPU time per create during those runs (ms): the service, the whole PostgreSQL server,',
+    'nats-server, and the benchmark process (the load generator, and the receivers when followed).',
+    '',
+    '| run | service | PostgreSQL | nats-server | benchmark | all |',
+    '| --- | --: | --: | --: | --: | --: |',
+    ...rounds.flatMap((r, i) => [
+      cpuRow(`${i + 1}, alone`, r.without.cpu),
+      cpuRow(`${i + 1}, with all three`, r.with.cpu),
+    ]),
     '',
     `End-to-end latency at ${RATE} creates/s for ${SECONDS} s, from the create's 201 to the event's`,
     `arrival (ms; webhook endpoints poll every ${integration.WEBHOOK_POLL_MS} ms when idle):`,
