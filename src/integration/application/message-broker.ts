@@ -22,7 +22,8 @@ export abstract class MessageBroker {
   /**
    * Publishes the events in the order given and resolves once the broker has stored every one
    * of them (or already had it). Rejects when any was not confirmed; the relay then retries the
-   * whole batch, so duplicates must be harmless.
+   * whole batch, so duplicates must be harmless, and nothing after a message the broker refused
+   * may have been stored, or the retry would put that message after its successors.
    */
   abstract publish(events: readonly CloudEvent[]): Promise<void>;
 

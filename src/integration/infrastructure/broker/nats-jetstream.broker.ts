@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import type { JetStreamClient, StreamConfig } from '@nats-io/jetstream';
+import { JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import type { JetStreamClient, PubAck, StreamConfig } from '@nats-io/jetstream';
 import { headers, nanos } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
@@ -35,8 +35,19 @@ export function subjectOf(prefix: string, event: CloudEvent): string {
  * `<prefix>.<tenant>.<streamType>.<eventType>` in CloudEvents binary mode (`ce-*` headers, the
  * data as the JSON body) with `Nats-Msg-Id` set to the event's id: JetStream drops a message
  * whose id it has seen within the stream's duplicate window, so a batch republished after a
- * crash is stored once. Messages of a batch are published one after the other, each
- * acknowledged before the next, so the stream keeps the log's order.
+ * crash is stored once.
+ *
+ * A batch goes out as one pipeline: every message is sent before the first acknowledgement is
+ * awaited, so a batch costs one socket write and one round trip rather than one per event. The
+ * server keeps the log's order: each message after the first carries
+ * `Nats-Expected-Last-Msg-Id` with the id of the one before it, so JetStream stores it only
+ * right after that one and refuses it otherwise; when a message is refused, every later one of
+ * the batch is refused too, `publish` rejects and the relay republishes the batch. JetStream
+ * checks `Nats-Msg-Id` before the expectation, so the messages it already has are acknowledged
+ * as duplicates and the chain goes on from the last of them. A duplicate that is not the
+ * stream's last message (its id left the duplicate window while later ones did not, or another
+ * publisher wrote to the stream since) breaks the chain for the next new message: then the rest
+ * of the batch is published one message at a time, each acknowledged before the next.
  */
 export class NatsJetStreamBroker extends MessageBroker {
   readonly name = 'nats';
@@ -112,25 +123,51 @@ export class NatsJetStreamBroker extends MessageBroker {
 
   async publish(events: readonly CloudEvent[]): Promise<void> {
     const client = await this.ready();
-    for (const event of events) {
-      const message = headers();
-      message.set('content-type', 'application/json');
-      message.set('ce-specversion', event.specversion);
-      message.set('ce-id', event.id);
-      message.set('ce-source', event.source);
-      message.set('ce-type', event.type);
-      message.set('ce-subject', event.subject);
-      message.set('ce-time', event.time);
-      message.set('ce-position', String(event.position));
-      message.set('ce-sequence', String(event.sequence));
-      message.set('ce-streamtype', event.streamtype);
-      message.set('ce-tenant', event.tenant);
-      await client.publish(
-        subjectOf(this.settings.subjectPrefix, event),
-        JSON.stringify(event.data),
-        { msgID: event.id, headers: message, timeout: ACK_TIMEOUT_MS },
-      );
-    }
+    const acknowledged = await Promise.allSettled(
+      events.map((event, index) =>
+        this.send(client, event, index === 0 ? undefined : events[index - 1]?.id),
+      ),
+    );
+    const failed = acknowledged.findIndex((result) => result.status === 'rejected');
+    const failure = acknowledged[failed];
+    if (failure?.status !== 'rejected') return;
+    // Any other failure (too large, no stream for the subject, a timeout) is the relay's to
+    // retry: a later message was stored only right after the failed one, so the order holds.
+    if (!isWrongLastMessage(failure.reason)) throw failure.reason;
+    // Every message before `failed` is in the stream, but the last of them is not the stream's
+    // last message (it was a duplicate, or another publisher wrote since): the chain cannot go
+    // on, and one at a time without expectations keeps the order.
+    this.logger.debug(
+      `Message ${failed + 1} of ${events.length} did not follow the stream's last message ` +
+        `(${describe(failure.reason)}); publishing the rest one at a time.`,
+    );
+    for (const event of events.slice(failed)) await this.send(client, event);
+  }
+
+  /** Sends one event; with `after`, JetStream stores it only right after that message id. */
+  private send(client: JetStreamClient, event: CloudEvent, after?: string): Promise<PubAck> {
+    const message = headers();
+    message.set('content-type', 'application/json');
+    message.set('ce-specversion', event.specversion);
+    message.set('ce-id', event.id);
+    message.set('ce-source', event.source);
+    message.set('ce-type', event.type);
+    message.set('ce-subject', event.subject);
+    message.set('ce-time', event.time);
+    message.set('ce-position', String(event.position));
+    message.set('ce-sequence', String(event.sequence));
+    message.set('ce-streamtype', event.streamtype);
+    message.set('ce-tenant', event.tenant);
+    return client.publish(
+      subjectOf(this.settings.subjectPrefix, event),
+      JSON.stringify(event.data),
+      {
+        msgID: event.id,
+        headers: message,
+        timeout: ACK_TIMEOUT_MS,
+        ...(after === undefined ? {} : { expect: { lastMsgID: after } }),
+      },
+    );
   }
 
   async close(): Promise<void> {
@@ -168,6 +205,13 @@ export class NatsJetStreamBroker extends MessageBroker {
       this.logger.log(`Updated JetStream stream ${this.settings.stream} to the configured limits.`);
     }
   }
+}
+
+/** JetStream's `JSStreamWrongLastMsgIDErrF`: the stream's last message is not the one expected. */
+const WRONG_LAST_MSG_ID = 10070;
+
+function isWrongLastMessage(error: unknown): boolean {
+  return error instanceof JetStreamApiError && error.code === WRONG_LAST_MSG_ID;
 }
 
 function describe(error: unknown): string {
