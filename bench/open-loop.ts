@@ -34,6 +34,8 @@ export type OpenLoopResult = {
   latencyMs: Tail;
   /** Answers other than 2xx and connection errors. */
   failures: number;
+  /** The failures by status code or error code. */
+  failureReasons: Record<string, number>;
   /** Still unanswered after the grace period: counted with the time they had waited so far. */
   timeouts: number;
   /** This process's own event-loop delay p99 and max: a late client delays its sends. */
@@ -65,6 +67,7 @@ export async function openLoop(
   const latencies = new Float64Array(total).fill(Number.NaN);
   let ok = 0;
   let failures = 0;
+  const failureReasons: Record<string, number> = {};
   let answered = 0;
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
   const clientDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -74,11 +77,14 @@ export async function openLoop(
   const done = new Promise<void>((resolve) => (allAnswered = resolve));
   const start = performance.now();
 
-  const finish = (index: number, success: boolean) => {
+  const finish = (index: number, success: boolean, reason = '') => {
     if (!Number.isNaN(latencies[index]!)) return;
     latencies[index] = performance.now() - start - scheduledAt(index, ratePerS);
     if (success) ok++;
-    else failures++;
+    else {
+      failures++;
+      failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
+    }
     if (++answered === total) allAnswered();
   };
 
@@ -98,12 +104,17 @@ export async function openLoop(
       },
       (response) => {
         const success = response.statusCode !== undefined && response.statusCode < 300;
-        response.on('end', () => finish(index, success));
-        response.on('error', () => finish(index, false));
+        const status = String(response.statusCode);
+        response.on('end', () => finish(index, success, status));
+        response.on('error', (error: NodeJS.ErrnoException) =>
+          finish(index, false, error.code ?? error.message),
+        );
         response.resume();
       },
     );
-    outgoing.on('error', () => finish(index, false));
+    outgoing.on('error', (error: NodeJS.ErrnoException) =>
+      finish(index, false, error.code ?? error.message),
+    );
     outgoing.end(body);
   };
 
@@ -147,6 +158,7 @@ export async function openLoop(
     scheduled: total,
     latencyMs: tail(Array.from(latencies)),
     failures,
+    failureReasons,
     timeouts,
     clientLoopDelayP99Ms: clientDelay.percentile(99) / 1e6,
     clientLoopDelayMaxMs: clientDelay.max / 1e6,

@@ -794,8 +794,8 @@ async function measureIdleThenCold(
           ) * 1000,
         serverP99Ms:
           histogramQuantile(
-            prometheusBuckets(before, REQUEST_DURATION, 'route="/todos/:id"'),
-            prometheusBuckets(after, REQUEST_DURATION, 'route="/todos/:id"'),
+            prometheusBuckets(before, REQUEST_DURATION, GET_BY_ID),
+            prometheusBuckets(after, REQUEST_DURATION, GET_BY_ID),
             0.99,
           ) * 1000,
         connectionsOpened: opened(after) - opened(before),
@@ -823,7 +823,9 @@ async function measureIdleThenCold(
         `p99 ${ms(b.latencyMs.p99)} p99.9 ${ms(b.latencyMs.p999)} ms, in the service p99 ${ms(b.serverP99Ms)} ms, ` +
         `loop delay p99 ${ms(b.loopDelayP99Ms)} ms (client's ${ms(b.clientLoopDelayP99Ms)}, max ${ms(b.clientLoopDelayMaxMs)} ms), ` +
         `${b.connectionsOpened} connections opened, pool wait p99 ${ms(b.poolWaitP99Ms)} ms` +
-        (b.failures || b.timeouts ? `  (${b.failures} failed, ${b.timeouts} unanswered)` : '') +
+        (b.failures || b.timeouts
+          ? `  (${b.failures} failed: ${JSON.stringify(b.failureReasons)}, ${b.timeouts} unanswered)`
+          : '') +
         `; PostgreSQL ${describePg(b.pg)}; p99 by second ${b.p99BySecondMs.map(ms).join(' ')} ms`,
     );
   }
@@ -846,8 +848,9 @@ async function measureIdleThenCold(
   };
 }
 
-/** The service's own request durations on /metrics. */
+/** The service's own request durations on /metrics, and the series of get by id. */
 const REQUEST_DURATION = 'http_request_duration_seconds';
+const GET_BY_ID = ['method="GET"', 'route="/todos/:id"'];
 
 /** The service's pool-wait histogram on /metrics. */
 const POOL_WAIT = 'db_pool_wait_seconds';

@@ -80,6 +80,23 @@ describe('benchmark statistics', () => {
     ]);
   });
 
+  it('sums the series that carry every label asked for, and leaves out the others', () => {
+    const text = [
+      'http_seconds_bucket{le="0.005",method="GET",route="/todos/:id",status="200"} 7',
+      'http_seconds_bucket{le="+Inf",method="GET",route="/todos/:id",status="200"} 9',
+      'http_seconds_bucket{le="0.005",method="GET",route="/todos/:id",status="304"} 2',
+      'http_seconds_bucket{le="+Inf",method="GET",route="/todos/:id",status="304"} 2',
+      'http_seconds_bucket{le="0.005",method="PATCH",route="/todos/:id",status="200"} 1',
+      'http_seconds_bucket{le="+Inf",method="PATCH",route="/todos/:id",status="200"} 5',
+    ].join('\n');
+    expect([
+      ...prometheusBuckets(text, 'http_seconds', ['method="GET"', 'route="/todos/:id"']),
+    ]).toEqual([
+      [0.005, 9],
+      [Number.POSITIVE_INFINITY, 11],
+    ]);
+  });
+
   it('takes a quantile of what a histogram recorded between two scrapes, as Prometheus does', () => {
     const before = prometheusBuckets(
       scrape([

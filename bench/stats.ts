@@ -60,18 +60,19 @@ export function prometheusValue(text: string, name: string): number | undefined 
 export function prometheusBuckets(
   text: string,
   name: string,
-  /** Only the series with this label, e.g. `connection="opened"`. */
-  label?: string,
+  /** Only the series with these labels, e.g. `connection="opened"`; several series are summed. */
+  labels?: string | readonly string[],
 ): Map<number, number> {
+  const wanted = labels === undefined ? [] : typeof labels === 'string' ? [labels] : labels;
   const buckets = new Map<number, number>();
   // `le` anywhere among the labels: prom-client writes it first, others last.
   const pattern = new RegExp(`^${name}_bucket\\{(?:[^}]*,)?le="([^"]+)"(?:,[^}]*)?\\} (\\S+)$`);
   for (const line of text.split('\n')) {
-    if (label !== undefined && !line.includes(label)) continue;
+    if (!wanted.every((label) => line.includes(label))) continue;
     const match = pattern.exec(line.trim());
     if (!match) continue;
     const le = match[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(match[1]);
-    buckets.set(le, Number(match[2]));
+    buckets.set(le, (buckets.get(le) ?? 0) + Number(match[2]));
   }
   return buckets;
 }
