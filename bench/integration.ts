@@ -42,12 +42,15 @@ type Throughput = { rate: number; cpu: CpuPerWrite };
  */
 async function throughput(service: Service, postmaster: number): Promise<Throughput> {
   const pid = service.child.pid ?? Number.NaN;
-  const sample = () => ({
-    service: cpuOf(pid).own,
-    postgres: serverCpu(postmaster),
-    nats: cpuOfNamed('nats-server'),
-    bench: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
-  });
+  const sample = () => {
+    const own = process.cpuUsage();
+    return {
+      service: cpuOf(pid).own,
+      postgres: serverCpu(postmaster),
+      nats: cpuOfNamed('nats-server'),
+      bench: (own.user + own.system) / 1000,
+    };
+  };
   const before = sample();
   const result = await autocannon({
     url: `${service.base}/todos`,

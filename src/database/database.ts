@@ -380,15 +380,7 @@ class ScopedPipeline<Row> {
 function scopeSteps(scope: TenantScope): Step[] {
   const steps: Step[] = [];
   if (scope.role !== undefined) {
-    // Named by the caller's code, never by input; checked all the same, as it is not quoted.
-    if (scope.role !== RUNTIME_ROLE && scope.role !== WORKER_ROLE) {
-      throw new Error(`Not a role of the service: ${String(scope.role)}`);
-    }
-    steps.push({
-      name: `todo_scope_role_${scope.role}`,
-      text: `SET LOCAL ROLE ${scope.role}`,
-      values: [],
-    });
+    steps.push({ name: `todo_scope_role_${scope.role}`, text: setRole(scope.role), values: [] });
   }
   if (scope.tenant !== undefined) {
     steps.push({ ...TENANT_STATEMENT, values: [scope.tenant, scope.subject ?? ''] });
@@ -434,15 +426,18 @@ async function inTransaction<T>(
  */
 function scopeSettings(scope: TenantScope): string[] {
   const settings: string[] = [];
-  if (scope.role !== undefined) {
-    // Named by the caller's code, never by input; checked all the same, as it is not quoted.
-    if (scope.role !== RUNTIME_ROLE && scope.role !== WORKER_ROLE) {
-      throw new Error(`Not a role of the service: ${String(scope.role)}`);
-    }
-    settings.push(`SET LOCAL ROLE ${scope.role}`);
-  }
+  if (scope.role !== undefined) settings.push(setRole(scope.role));
   if (scope.tenant !== undefined) settings.push(tenantSettings(scope.tenant, scope.subject));
   return settings;
+}
+
+/** `SET LOCAL ROLE` for one of the service's own roles. */
+function setRole(role: string): string {
+  // Named by the caller's code, never by input; checked all the same, as it is not quoted.
+  if (role !== RUNTIME_ROLE && role !== WORKER_ROLE) {
+    throw new Error(`Not a role of the service: ${role}`);
+  }
+  return `SET LOCAL ROLE ${role}`;
 }
 
 function tenantSettings(tenant: string, subject: string | undefined): string {
