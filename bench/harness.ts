@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -179,6 +179,21 @@ export class App {
   get peakRssMb(): number {
     this.sample();
     return this.peakRssKb / 1024;
+  }
+
+  /**
+   * Starts a new peak: the kernel's high-water mark is set back to the RSS of now, so that the
+   * next `peakRssMb` is the peak of what ran in between (a phase of the benchmark).
+   */
+  resetPeak(): void {
+    this.sample();
+    try {
+      writeFileSync(`/proc/${this.child.pid}/clear_refs`, '5');
+      this.peakRssKb = 0;
+      this.sample();
+    } catch {
+      // Not Linux, or the process is gone: the peak stays the peak since the start.
+    }
   }
 
   async stop(): Promise<void> {

@@ -46,8 +46,17 @@ export type OpenLoopResult = {
 };
 
 export type OpenLoopOptions = {
-  /** Enough that the client never holds requests back while the service has capacity. */
+  /**
+   * Connections to the service. The default is enough that the client never holds requests back
+   * while the service has capacity; a smaller number behaves as pgbench's `-c` with `-R` (and
+   * wrk2): requests due while every connection is busy wait in the client, and that wait counts.
+   */
   sockets?: number;
+  /**
+   * Open all `sockets` connections before the schedule starts (with one request from `next` on
+   * each), as pgbench does, rather than opening them as the run first needs them.
+   */
+  preconnect?: boolean;
   graceMs?: number;
 };
 
@@ -60,7 +69,7 @@ export async function openLoop(
   next: () => OpenLoopRequest,
   ratePerS: number,
   durationS: number,
-  { sockets = 512, graceMs = 10_000 }: OpenLoopOptions = {},
+  { sockets = 512, preconnect = false, graceMs = 10_000 }: OpenLoopOptions = {},
 ): Promise<OpenLoopResult> {
   const url = new URL(baseUrl);
   const total = Math.max(1, Math.round(ratePerS * durationS));
@@ -72,6 +81,12 @@ export async function openLoop(
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
   const clientDelay = monitorEventLoopDelay({ resolution: 10 });
   clientDelay.enable();
+
+  if (preconnect) {
+    await Promise.all(
+      Array.from({ length: sockets }, () => exchange(agent, url, next()).catch(() => undefined)),
+    );
+  }
 
   let allAnswered: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allAnswered = resolve));
@@ -89,33 +104,10 @@ export async function openLoop(
   };
 
   const send = (index: number) => {
-    const request = next();
-    const body = request.body === undefined ? undefined : Buffer.from(request.body);
-    const outgoing = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method: request.method,
-        path: request.path,
-        headers: body
-          ? { 'content-type': 'application/json', 'content-length': body.length }
-          : undefined,
-      },
-      (response) => {
-        const success = response.statusCode !== undefined && response.statusCode < 300;
-        const status = String(response.statusCode);
-        response.on('end', () => finish(index, success, status));
-        response.on('error', (error: NodeJS.ErrnoException) =>
-          finish(index, false, error.code ?? error.message),
-        );
-        response.resume();
-      },
+    exchange(agent, url, next()).then(
+      (status) => finish(index, status < 300, String(status)),
+      (error: NodeJS.ErrnoException) => finish(index, false, error.code ?? error.message),
     );
-    outgoing.on('error', (error: NodeJS.ErrnoException) =>
-      finish(index, false, error.code ?? error.message),
-    );
-    outgoing.end(body);
   };
 
   let sent = 0;
@@ -170,4 +162,30 @@ export async function openLoop(
       ),
     ).map((t) => t.p99),
   };
+}
+
+/** One request on `agent`: its status once the response has ended. */
+function exchange(agent: http.Agent, url: URL, request: OpenLoopRequest): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const body = request.body === undefined ? undefined : Buffer.from(request.body);
+    const outgoing = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: request.method,
+        path: request.path,
+        headers: body
+          ? { 'content-type': 'application/json', 'content-length': body.length }
+          : undefined,
+      },
+      (response) => {
+        response
+          .on('end', () => resolve(response.statusCode ?? 0))
+          .on('error', reject)
+          .resume();
+      },
+    );
+    outgoing.on('error', reject).end(body);
+  });
 }

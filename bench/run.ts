@@ -4,10 +4,12 @@
  * service issues (the baseline), then autocannon drives the service and, for create, get by id
  * and list first page, the floor (bench/floor.ts: a bare Nest + express + pg app issuing the
  * pgbench script's SQL); for the two reads also the controls (bench/control.ts: express and bare
- * node:http answering the service's own responses). Each run is baseline, service, floor,
- * controls back to back, at least twice. Then the open-loop phase (bench/open-loop.ts): create,
- * complete, get and list at fixed offered rates, 25/50/75 % of the service's closed-loop maximum,
- * each after pgbench `-R` at the same rate, with the service's event-loop delay during each run.
+ * node:http answering the service's own responses) and the express floor (express + pg, the JSON
+ * built by PostgreSQL). Each run is baseline, service, floor, controls back to back, at least
+ * twice. Then the open-loop phase (bench/open-loop.ts): create, complete, get and list at fixed
+ * offered rates, 25/50/75 % of the service's closed-loop maximum, each after pgbench `-R` at the
+ * same rate, with the service's event-loop delay during each run (and, for the reads, both floors
+ * at the same rate). The service's peak RSS is taken phase by phase.
  * Then idle-then-cold (a write burst, 35 s idle, get by id open-loop twice: the first burst after
  * the idle spell against the next; then the same pattern with pgbench alone), and the long-stream scenarios: command latency and
  * `?version=` reads on a 10,000-event todo against a new one. Results:
@@ -139,6 +141,7 @@ type Run = {
   floor?: Measure;
   expressControl?: Measure;
   httpControl?: Measure;
+  expressFloor?: Measure;
 };
 type ScenarioResult = {
   scenario: string;
@@ -167,6 +170,14 @@ type ScenarioResult = {
   /** service / control throughput: the share of the bare HTTP stack the service keeps. */
   serviceToExpress?: number;
   serviceToHttp?: number;
+  /**
+   * The express floor (express + pg, the JSON built by PostgreSQL): its median, its share of the
+   * express control (the most a service answering from the database reaches here) and the
+   * service's share of it.
+   */
+  expressFloorRps?: number;
+  expressFloorToExpress?: number;
+  serviceToExpressFloor?: number;
 };
 
 /** One open-loop rate of one path: pgbench `-R` and the service at the same offered rate. */
@@ -178,6 +189,9 @@ type OpenLoopResultRow = {
   service: OpenLoopResult;
   /** The service's event-loop delay over its run, from its own /metrics histogram (ms). */
   serviceLoopDelayP99Ms: number;
+  /** Reads: the Nest floor and the express floor at the same rate, with the same client. */
+  floor?: OpenLoopResult;
+  expressFloor?: OpenLoopResult;
 };
 
 function pgbench(
@@ -252,12 +266,14 @@ async function main(): Promise<void> {
 
   let service: App | undefined;
   let floor: App | undefined;
+  let expressFloor: App | undefined;
   const workDir = mkdtempSync(path.join(tmpdir(), 'todo-bench-'));
   try {
     service = await App.start(dbUrl, APPS.service); // runs the migrations
     // Up for the whole run and idle while it is not measured, rather than a start per scenario:
     // a fresh process would be measured with a cold JIT.
     floor = await App.start(dbUrl, APPS.floor);
+    expressFloor = await App.start(dbUrl, APPS.floor, { FLOOR: 'express' });
     const pool = Math.floor(options.todos / 3);
     log(`Preparing ${options.todos} todos and ${options.listRows} read-model rows...`);
     await prepareTodos(dbUrl, options.todos, options.listRows);
@@ -372,6 +388,15 @@ async function main(): Promise<void> {
         : []),
     ];
 
+    // The service's peak RSS phase by phase: the kernel's high-water mark, set back at each start.
+    const peakRssByPhase: Record<string, number> = {};
+    const measured = service;
+    const phase = (name: string) => {
+      peakRssByPhase[name] = measured.peakRssMb;
+      measured.resetPeak();
+    };
+    phase('start and preparation');
+
     // Warm the JIT and the pools before measuring.
     const warmUpS = options.quick ? 1 : 3;
     await http(service.baseUrl, scenarios[3]!.http, 8, warmUpS);
@@ -383,6 +408,7 @@ async function main(): Promise<void> {
       // low as a third of its second; the service, measured in every scenario, never gets that
       // cold.
       if (scenario.floor) await http(floor.baseUrl, scenario.http, 8, warmUpS);
+      if (scenario.control) await http(expressFloor.baseUrl, scenario.http, 8, warmUpS);
       const controls = scenario.control
         ? await startControls(service.baseUrl, dbUrl, workDir, pool, warmUpS, scenario.http)
         : undefined;
@@ -412,12 +438,16 @@ async function main(): Promise<void> {
             const httpControl = controls
               ? await http(controls.http.baseUrl, scenario.http, concurrency, options.durationS)
               : undefined;
+            const expressFloorMeasured = controls
+              ? await http(expressFloor.baseUrl, scenario.http, concurrency, options.durationS)
+              : undefined;
             runs.push({
               baseline,
               service: measured,
               floor: floorMeasured,
               expressControl,
               httpControl,
+              expressFloor: expressFloorMeasured,
             });
           }
           const result: ScenarioResult = {
@@ -451,6 +481,12 @@ async function main(): Promise<void> {
             result.serviceToExpress = share(result.serviceRps, result.expressControlRps);
             result.serviceToHttp = share(result.serviceRps, result.httpControlRps);
           }
+          const expressFloorRuns = runs.flatMap((r) => (r.expressFloor ? [r.expressFloor] : []));
+          if (expressFloorRuns.length > 0 && result.expressControlRps !== undefined) {
+            result.expressFloorRps = median(expressFloorRuns.map((m) => m.throughput));
+            result.expressFloorToExpress = share(result.expressFloorRps, result.expressControlRps);
+            result.serviceToExpressFloor = share(result.serviceRps, result.expressFloorRps);
+          }
           results.push(result);
           const floorLine =
             result.floorRps === undefined
@@ -466,7 +502,8 @@ async function main(): Promise<void> {
               (result.expressControlRps === undefined
                 ? ''
                 : ` | express control ${result.expressControlRps.toFixed(0)}/s (service ${((result.serviceToExpress ?? Number.NaN) * 100).toFixed(0)}%), ` +
-                  `node:http control ${(result.httpControlRps ?? Number.NaN).toFixed(0)}/s (service ${((result.serviceToHttp ?? Number.NaN) * 100).toFixed(0)}%)`),
+                  `node:http control ${(result.httpControlRps ?? Number.NaN).toFixed(0)}/s (service ${((result.serviceToHttp ?? Number.NaN) * 100).toFixed(0)}%), ` +
+                  `express floor ${(result.expressFloorRps ?? Number.NaN).toFixed(0)}/s (${((result.expressFloorToExpress ?? Number.NaN) * 100).toFixed(0)}% of the express control)`),
           );
         }
       } finally {
@@ -475,13 +512,16 @@ async function main(): Promise<void> {
       }
     }
 
+    phase('closed loop');
     const openLoopResults = await measureOpenLoop(
       scenarios.filter((scenario) => scenario.openLoop),
       results,
       service.baseUrl,
+      { floor, expressFloor },
       dbUrl,
       options,
     );
+    phase('open loop');
     const idleThenCold = await measureIdleThenCold(
       service.baseUrl,
       dbUrl,
@@ -497,6 +537,7 @@ async function main(): Promise<void> {
       );
     }
 
+    phase('idle, then cold');
     const longStream = await measureLongStream(service.baseUrl, dbUrl, options, pool);
     logLongStream(longStream);
     const contention = await measureContention(service.baseUrl, options);
@@ -504,8 +545,15 @@ async function main(): Promise<void> {
       `blind writes: ${contention.succeeded}/${contention.sent} of ${contention.writers} concurrent PATCHes per round answered 2xx ` +
         `(${contention.busy} × 503, ${contention.other} other, ${contention.lost} lost), p99 ${contention.p99.toFixed(0)} ms`,
     );
-    const peakRssMb = service.peakRssMb;
-    log(`service peak RSS: ${peakRssMb.toFixed(0)} MB`);
+    phase('long stream and blind writes');
+    const peakRssMb = Math.max(...Object.values(peakRssByPhase));
+    log(
+      `service peak RSS: ${peakRssMb.toFixed(0)} MB (` +
+        Object.entries(peakRssByPhase)
+          .map(([name, mb]) => `${name} ${mb.toFixed(0)}`)
+          .join(', ') +
+        ')',
+    );
 
     const report = {
       date: new Date().toISOString(),
@@ -523,12 +571,14 @@ async function main(): Promise<void> {
       longStream,
       contention,
       peakRssMb,
+      peakRssByPhase,
       openLoop: openLoopResults,
       idleThenCold,
     };
     writeReport(report, options);
   } finally {
     await floor?.stop();
+    await expressFloor?.stop();
     await service?.stop();
     rmSync(workDir, { recursive: true, force: true });
     await database.drop();
@@ -614,7 +664,14 @@ async function scrapeMetrics(baseUrl: string): Promise<string> {
 /**
  * For each path, at each fraction of its closed-loop maximum (the service's median throughput at
  * the highest concurrency): pgbench `-R` at that rate, then the service open-loop at the same
- * rate, with the service's event-loop delay p99 over its run from the histogram it exports.
+ * rate, with the service's event-loop delay p99 over its run from the histogram it exports; for
+ * the reads, then the Nest floor and the express floor at the same rate too: what the stack
+ * itself does at that rate on this machine.
+ *
+ * The client holds as many connections as pgbench has clients, opened before the schedule starts,
+ * as pgbench opens its own: both then count a request that waits for a free connection from its
+ * scheduled time. (With a connection opened whenever every open one is busy, a stall made the
+ * client open hundreds, and the service paid for accepting them in the middle of the run.)
  */
 async function measureOpenLoop(
   scenarios: {
@@ -622,9 +679,11 @@ async function measureOpenLoop(
     script: string;
     variables: (c: number) => Record<string, string | number>;
     http: HttpScenario;
+    control?: boolean;
   }[],
   closedLoop: ScenarioResult[],
   serviceUrl: string,
+  references: { floor: App; expressFloor: App },
   dbUrl: string,
   options: Options,
 ): Promise<OpenLoopResultRow[]> {
@@ -651,9 +710,22 @@ async function measureOpenLoop(
         scenario.variables(clients),
         rate,
       );
+      const client = { sockets: clients, preconnect: true };
       const before = prometheusBuckets(await scrapeMetrics(serviceUrl), LOOP_DELAY);
-      const service = await openLoop(serviceUrl, next, rate, options.openLoopS);
+      const service = await openLoop(serviceUrl, next, rate, options.openLoopS, client);
       const after = prometheusBuckets(await scrapeMetrics(serviceUrl), LOOP_DELAY);
+      // Each floor sat idle through the service's run and its pool closed idle connections: warmed
+      // again as before its closed-loop runs.
+      const reference = async (app: App) => {
+        await http(app.baseUrl, scenario.http, 8, 1);
+        return openLoop(app.baseUrl, next, rate, options.openLoopS, client);
+      };
+      const floors = scenario.control
+        ? {
+            floor: await reference(references.floor),
+            expressFloor: await reference(references.expressFloor),
+          }
+        : {};
       const row: OpenLoopResultRow = {
         scenario: scenario.name,
         fraction,
@@ -665,6 +737,7 @@ async function measureOpenLoop(
         },
         service,
         serviceLoopDelayP99Ms: histogramQuantile(before, after, 0.99) * 1000,
+        ...floors,
       };
       rows.push(row);
       const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
@@ -673,6 +746,9 @@ async function measureOpenLoop(
           `service p50 ${ms(service.latencyMs.p50)} p99 ${ms(service.latencyMs.p99)} p99.9 ${ms(service.latencyMs.p999)} ms, ` +
           `answered ${service.achievedRate.toFixed(0)}/s, loop delay p99 ${ms(row.serviceLoopDelayP99Ms)} ms | ` +
           `pgbench p50 ${ms(baseline.latencyMs.p50)} p99 ${ms(baseline.latencyMs.p99)} p99.9 ${ms(baseline.latencyMs.p999)} ms` +
+          (floors.floor && floors.expressFloor
+            ? ` | floor p99 ${ms(floors.floor.latencyMs.p99)}, express floor p99 ${ms(floors.expressFloor.latencyMs.p99)} ms`
+            : '') +
           (service.failures || service.timeouts
             ? `  (${service.failures} failed, ${service.timeouts} unanswered)`
             : '') +
@@ -1024,6 +1100,7 @@ type Report = {
   longStream: Awaited<ReturnType<typeof measureLongStream>>;
   contention: Awaited<ReturnType<typeof measureContention>>;
   peakRssMb: number;
+  peakRssByPhase: Record<string, number>;
   openLoop: OpenLoopResultRow[];
   idleThenCold?: IdleThenCold;
 };
@@ -1075,7 +1152,11 @@ function goals(report: Report): { path: string; goal: string; value: string; met
     rows.push({
       path: `${r.scenario}, 32 connections, against the express control`,
       goal: `≥ ${minShare * 100}%`,
-      value: `${(r.serviceToExpress * 100).toFixed(0)}%`,
+      value:
+        `${(r.serviceToExpress * 100).toFixed(0)}%` +
+        (r.expressFloorToExpress === undefined
+          ? ''
+          : ` (express floor ${(r.expressFloorToExpress * 100).toFixed(0)}%)`),
       met: r.serviceToExpress >= minShare,
     });
   };
@@ -1091,7 +1172,11 @@ function goals(report: Report): { path: string; goal: string; value: string; met
       rows.push({
         path: `${r.scenario}, open loop at ${fraction * 100}% of max (${r.rate}/s)`,
         goal: `p99 ≤ ${times}× pgbench's + 10 ms (${limit.toFixed(1)} ms)`,
-        value: `p99 ${r.service.latencyMs.p99.toFixed(1)} ms`,
+        value:
+          `p99 ${r.service.latencyMs.p99.toFixed(1)} ms` +
+          (r.floor && r.expressFloor
+            ? ` (Nest floor ${r.floor.latencyMs.p99.toFixed(1)}, express floor ${r.expressFloor.latencyMs.p99.toFixed(1)})`
+            : ''),
         met: r.service.latencyMs.p99 <= limit && r.service.timeouts === 0,
       });
     }
@@ -1128,14 +1213,17 @@ function controlsSection(report: Report): string[] {
     '## Reads against the HTTP stack alone',
     '',
     "Controls (bench/control.ts): express, and bare node:http, answering the service's own response to the path " +
-      '(body and headers captured from the service at the start of the scenario), measured right after it.',
+      '(body and headers captured from the service at the start of the scenario), measured right after it. ' +
+      'Express floor (bench/floor.ts, `FLOOR=express`): a bare express app answering from the database as cheaply as it can, ' +
+      'one statement whose JSON text PostgreSQL builds, sent as it arrives: the most of the express control that anything answering these reads from PostgreSQL reaches on this machine.',
     '',
-    '| scenario | conns | service req/s | express control req/s | service/express | node:http control req/s | service/node:http | service/pgbench |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | conns | service req/s | express control req/s | service/express | node:http control req/s | service/node:http | express floor req/s | express floor/express | service/express floor | service/pgbench |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (r) =>
         `| ${r.scenario} | ${r.concurrency} | ${fmt(r.serviceRps)} | ${fmt(r.expressControlRps)} | ${pctOf(r.serviceToExpress)} ` +
-        `| ${fmt(r.httpControlRps)} | ${pctOf(r.serviceToHttp)} | ${pctOf(r.ratio)} |`,
+        `| ${fmt(r.httpControlRps)} | ${pctOf(r.serviceToHttp)} | ${fmt(r.expressFloorRps)} | ${pctOf(r.expressFloorToExpress)} ` +
+        `| ${pctOf(r.serviceToExpressFloor)} | ${pctOf(r.ratio)} |`,
     ),
     '',
   ];
@@ -1149,16 +1237,19 @@ function openLoopSection(report: Report): string[] {
     `Requests sent at a fixed rate (a share of the service's closed-loop maximum at ${Math.max(...report.results.map((r) => r.concurrency))} connections), ` +
       'latency from the scheduled send time; pgbench `-R` at the same rate (its latency includes its schedule lag). ' +
       "Event-loop delay: the service's own `nodejs_eventloop_delay_seconds` histogram over its run, as precise as its buckets. " +
-      'A p99.9 from fewer than 1,000 requests is the slowest request.',
+      'A p99.9 from fewer than 1,000 requests is the slowest request. ' +
+      `The client holds ${Math.max(...report.results.map((r) => r.concurrency))} connections, opened before the schedule starts, as pgbench does. ` +
+      'For the reads, the Nest floor and the express floor were run the same way at the same rate right after the service.',
     '',
-    '| scenario | offered req/s | share of max | requests | answered req/s | p50 ms | p99 ms | p99.9 ms | pgbench p50 ms | p99 ms | p99.9 ms | service p99 / pgbench p99 | event-loop delay p99 ms | failed | unanswered |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | offered req/s | share of max | requests | answered req/s | p50 ms | p99 ms | p99.9 ms | pgbench p50 ms | p99 ms | p99.9 ms | service p99 / pgbench p99 | event-loop delay p99 ms | Nest floor p99 ms | express floor p99 ms | failed | unanswered |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...report.openLoop.map(
       (r) =>
         `| ${r.scenario} | ${r.rate} | ${fmt(r.fraction * 100)}% | ${r.service.scheduled} | ${fmt(r.service.achievedRate)} ` +
         `| ${fmt(r.service.latencyMs.p50, 1)} | ${fmt(r.service.latencyMs.p99, 1)} | ${fmt(r.service.latencyMs.p999, 1)} ` +
         `| ${fmt(r.baseline.latencyMs.p50, 2)} | ${fmt(r.baseline.latencyMs.p99, 2)} | ${fmt(r.baseline.latencyMs.p999, 2)} ` +
-        `| ×${fmt(r.service.latencyMs.p99 / r.baseline.latencyMs.p99, 1)} | ${fmt(r.serviceLoopDelayP99Ms, 1)} | ${r.service.failures} | ${r.service.timeouts} |`,
+        `| ×${fmt(r.service.latencyMs.p99 / r.baseline.latencyMs.p99, 1)} | ${fmt(r.serviceLoopDelayP99Ms, 1)} ` +
+        `| ${fmt(r.floor?.latencyMs.p99, 1)} | ${fmt(r.expressFloor?.latencyMs.p99, 1)} | ${r.service.failures} | ${r.service.timeouts} |`,
     ),
     '',
   ];
@@ -1237,7 +1328,11 @@ function writeReport(report: Report, options: Options): void {
       `${report.contention.succeeded}/${report.contention.sent} answered 2xx, ${report.contention.busy} × 503, ${report.contention.other} other, ` +
       `${report.contention.lost} lost; latency p50 ${f(report.contention.p50)} ms, p99 ${f(report.contention.p99)} ms.`,
     '',
-    `Service peak RSS: ${f(report.peakRssMb)} MB.`,
+    `Service peak RSS: ${f(report.peakRssMb)} MB; by phase: ` +
+      Object.entries(report.peakRssByPhase)
+        .map(([name, mb]) => `${name} ${f(mb)} MB`)
+        .join(', ') +
+      '.',
     '',
     '## Goals',
     '',
