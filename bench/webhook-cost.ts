@@ -6,9 +6,15 @@
  * Deliveries are sequential, as the dispatcher sends them, on kept-alive connections to a receiver
  * on 127.0.0.1 that answers 204 from a process of its own. Nothing is recorded: no database.
  *
+ * Two more rows: "bare HTTP exchange", the same body posted by node:http with no CloudEvent built
+ * and no signature (the least a delivery of one event per request, as Standard Webhooks has it,
+ * can cost its sender here), and the receiver's own CPU per request, which a receiver on the same
+ * machine takes from the service's cores.
+ *
  * BENCH_DELIVERIES (default 4000) per round, BENCH_ROUNDS (default 5), after 1000 to warm up.
  */
 import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +37,41 @@ function receive(): void {
     });
   });
   server.listen(0, '127.0.0.1', () => process.send?.((server.address() as AddressInfo).port));
+  // Asked between rounds: its CPU time so far.
+  process.on('message', () => process.send?.(process.cpuUsage()));
+}
+
+/** The receiver's CPU time so far, in µs. */
+function receiverCpu(receiver: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    receiver.once('message', (used: NodeJS.CpuUsage) => resolve(used.user + used.system));
+    receiver.send('cpu');
+  });
+}
+
+/** The same body and headers as a delivery, posted with nothing built or signed per event. */
+function bareExchange(url: string, body: string, headers: Record<string, string>) {
+  const agent = new http.Agent({ keepAlive: true });
+  const target = new URL(url);
+  const length = String(Buffer.byteLength(body));
+  const post = () =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { ...headers, 'content-length': length },
+        },
+        (response) => {
+          response.on('end', resolve).on('error', reject).resume();
+        },
+      );
+      request.on('error', reject).end(body);
+    });
+  return { post, close: () => agent.destroy() };
 }
 
 /** The delivery path of the build whose `dist/` is at `dist`. */
@@ -94,34 +135,98 @@ async function main(): Promise<void> {
       name: checkout,
       dist: path.resolve(checkout, 'dist'),
     })),
-  ].map((b) => ({ ...b, ...build(b.dist), perDelivery: [] as number[] }));
-  try {
-    const send = async (b: (typeof builds)[number], count: number) => {
-      for (let i = 0; i < count; i++) {
-        const attempt = await b.delivery.attempt(endpoint, event(i + 1), 1);
-        if (attempt.outcome !== 'delivered') throw new Error(attempt.error ?? 'failed');
-      }
+  ].map((b) => {
+    const { sender, delivery } = build(b.dist);
+    const deliverTo = async (to: WebhookEndpoint, position: number) => {
+      const attempt = await delivery.attempt(to, event(position), 1);
+      if (attempt.outcome !== 'delivered') throw new Error(attempt.error ?? 'failed');
     };
-    for (const b of builds) await send(b, WARM_UP);
+    return {
+      name: b.name,
+      deliverTo,
+      deliver: (position: number) => deliverTo(endpoint, position),
+      close: () => sender.close(),
+    };
+  });
+  // The bare exchange posts what this build would: one delivery's body and headers, captured.
+  const captured = await captureDelivery(endpoint, builds[0]!.deliverTo);
+  const bare = bareExchange(endpoint.url, captured.body, captured.headers);
+  const rows = [
+    ...builds,
+    {
+      name: 'bare HTTP exchange (no CloudEvent, no signature)',
+      deliver: bare.post,
+      close: bare.close,
+    },
+  ].map((row) => ({ ...row, perDelivery: [] as number[], receiver: [] as number[] }));
+  try {
+    const send = async (row: (typeof rows)[number], count: number) => {
+      for (let i = 0; i < count; i++) await row.deliver(i + 1);
+    };
+    for (const row of rows) await send(row, WARM_UP);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const b of builds) {
+      for (const row of rows) {
+        const receiverBefore = await receiverCpu(receiver);
         const before = process.cpuUsage();
-        await send(b, DELIVERIES);
+        await send(row, DELIVERIES);
         const used = process.cpuUsage(before);
-        b.perDelivery.push((used.user + used.system) / DELIVERIES);
+        row.perDelivery.push((used.user + used.system) / DELIVERIES);
+        row.receiver.push(((await receiverCpu(receiver)) - receiverBefore) / DELIVERIES);
       }
     }
   } finally {
-    for (const b of builds) b.sender.close();
+    for (const row of rows) row.close();
     receiver.kill();
   }
-  console.log('| build | µs CPU per delivery, median | by round |');
-  console.log('| --- | --: | --- |');
-  for (const b of builds) {
-    const sorted = [...b.perDelivery].sort((x, y) => x - y);
-    const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
-    const rounds = b.perDelivery.map((x) => x.toFixed(0)).join(', ');
-    console.log(`| ${b.name} | ${median.toFixed(0)} | ${rounds} |`);
+  const median = (values: number[]) =>
+    [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? NaN;
+  console.log(
+    '| sender | µs CPU per delivery, median | by round | receiver µs per request, median |',
+  );
+  console.log('| --- | --: | --- | --: |');
+  for (const row of rows) {
+    const rounds = row.perDelivery.map((x) => x.toFixed(0)).join(', ');
+    console.log(
+      `| ${row.name} | ${median(row.perDelivery).toFixed(0)} | ${rounds} | ${median(row.receiver).toFixed(0)} |`,
+    );
+  }
+}
+
+/** One delivery's body and headers as the receiver got them. */
+async function captureDelivery(
+  endpoint: WebhookEndpoint,
+  deliverTo: (to: WebhookEndpoint, position: number) => Promise<void>,
+): Promise<{ body: string; headers: Record<string, string> }> {
+  const server = http.createServer();
+  const got = new Promise<{ body: string; headers: Record<string, string> }>((resolve) => {
+    server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+      let body = '';
+      request.setEncoding('utf8');
+      request.on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const name of [
+          'content-type',
+          'webhook-id',
+          'webhook-timestamp',
+          'webhook-signature',
+        ]) {
+          const value = request.headers[name];
+          if (typeof value === 'string') headers[name] = value;
+        }
+        response.statusCode = 204;
+        response.end();
+        resolve({ body, headers });
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await deliverTo({ ...endpoint, url: `http://127.0.0.1:${port}/hook` }, 1);
+    return await got;
+  } finally {
+    server.close();
   }
 }
 
