@@ -23,7 +23,13 @@ export function dueBy(elapsedMs: number, ratePerS: number, total: number): numbe
   return Math.min(total, Math.floor((elapsedMs * ratePerS) / 1000) + 1);
 }
 
-export type OpenLoopRequest = { method: 'GET' | 'POST' | 'PATCH'; path: string; body?: string };
+export type OpenLoopRequest = {
+  method: 'GET' | 'POST' | 'PATCH';
+  path: string;
+  /** JSON, unless `headers` says otherwise. */
+  body?: string;
+  headers?: Record<string, string>;
+};
 
 export type OpenLoopResult = {
   /** Requests per second offered (scheduled). */
@@ -165,7 +171,7 @@ export async function openLoop(
 }
 
 /** One request on `agent`: its status once the response has ended. */
-function exchange(agent: http.Agent, url: URL, request: OpenLoopRequest): Promise<number> {
+export function exchange(agent: http.Agent, url: URL, request: OpenLoopRequest): Promise<number> {
   return new Promise((resolve, reject) => {
     const body = request.body === undefined ? undefined : Buffer.from(request.body);
     const outgoing = http.request(
@@ -176,8 +182,12 @@ function exchange(agent: http.Agent, url: URL, request: OpenLoopRequest): Promis
         method: request.method,
         path: request.path,
         headers: body
-          ? { 'content-type': 'application/json', 'content-length': body.length }
-          : undefined,
+          ? {
+              'content-type': 'application/json',
+              ...request.headers,
+              'content-length': body.length,
+            }
+          : request.headers,
       },
       (response) => {
         response

@@ -23,6 +23,7 @@ import type * as Delivery from '../src/integration/application/webhooks/webhook-
 import type * as Sender from '../src/integration/infrastructure/webhooks/webhook-sender';
 import type { PositionedEvent } from '../src/event-store';
 import type { WebhookEndpoint } from '../src/integration/application/webhooks/webhook';
+import { exchange } from './open-loop';
 
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 4000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -53,24 +54,10 @@ function receiverCpu(receiver: ChildProcess): Promise<number> {
 function bareExchange(url: string, body: string, headers: Record<string, string>) {
   const agent = new http.Agent({ keepAlive: true });
   const target = new URL(url);
-  const length = String(Buffer.byteLength(body));
-  const post = () =>
-    new Promise<void>((resolve, reject) => {
-      const request = http.request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: { ...headers, 'content-length': length },
-        },
-        (response) => {
-          response.on('end', resolve).on('error', reject).resume();
-        },
-      );
-      request.on('error', reject).end(body);
-    });
+  const request = { method: 'POST', path: target.pathname, body, headers } as const;
+  const post = async () => {
+    await exchange(agent, target, request);
+  };
   return { post, close: () => agent.destroy() };
 }
 
